@@ -1,0 +1,34 @@
+package io.scopeenforcer;
+
+/**
+ * Quotes a short, sanitized fragment of untrusted input for an error message or a log line (STYLE.md §6):
+ * never the whole input, never a control character, quote, backslash or non-ASCII character, so a message
+ * can neither echo a token nor forge a log line or a header.
+ *
+ * <p>Public only so that every package and the servlet module quote untrusted input one way.
+ */
+public final class UntrustedText {
+
+    /** The longest fragment quoted. */
+    public static final int MAX_FRAGMENT = 40;
+
+    private UntrustedText() {
+    }
+
+    /** Returns at most {@value #MAX_FRAGMENT} sanitized characters of {@code untrusted}, in double quotes. */
+    public static String quote(String untrusted) {
+        if (untrusted == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(MAX_FRAGMENT + 5).append('"');
+        int n = Math.min(untrusted.length(), MAX_FRAGMENT);
+        for (int i = 0; i < n; i++) {
+            char c = untrusted.charAt(i);
+            out.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? c : '?');
+        }
+        if (untrusted.length() > MAX_FRAGMENT) {
+            out.append("...");
+        }
+        return out.append('"').toString();
+    }
+}
