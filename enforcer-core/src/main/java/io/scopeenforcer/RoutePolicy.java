@@ -1,0 +1,252 @@
+package io.scopeenforcer;
+
+import io.scopeenforcer.scope.Requirement;
+import io.scopeenforcer.scope.Scope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The route policy: which requirement each method and path has. Unmatched requests are denied.
+ *
+ * <p>File syntax, one rule per line, {@code #} starts a comment:
+ * <pre>
+ *   # methods   path pattern                      requirement
+ *   GET         /health                           public
+ *   GET,HEAD    /paas/{service}/**                urn:opc:resource:consumer:paas:{service}::read
+ *   *           /admin/v1/**                      admin
+ *   POST        /v1/tenants/{tenant}/realms/{realm}/groups/{id}:addMembers   groups:update identities:read
+ *   include management-api
+ * </pre>
+ * A requirement is {@code public}, {@code authenticated}, or a scope expression (space = all of,
+ * {@code |} = any of, {@code {var}} filled from the path), optionally preceded by {@code admin}; {@code admin}
+ * alone requires {@value Scope#ADMIN}. {@code include management-api} adds the built-in convention for
+ * {@code /v1/tenants/...}.
+ *
+ * <p>Precedence: the most specific pattern wins, compared segment by segment from the left (literal, then
+ * {@code {var}:suffix}, then {@code {var}}, then {@code **}); on patterns of the same shape an explicit
+ * method beats a HEAD implied by GET, which beats {@code *}; then the earlier line wins and the later one
+ * is reported as shadowed. Immutable and thread-safe.
+ */
+public final class RoutePolicy {
+
+    /** The name that {@code include} takes for the built-in management-API convention. */
+    public static final String MANAGEMENT_API = "management-api";
+
+    private final List<Rule> rules;
+    private final List<String> warnings;
+    private final RouteIndex index;
+
+    private RoutePolicy(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+        this.index = new RouteIndex(this.rules);
+        this.warnings = List.copyOf(lint(this.rules, index));
+    }
+
+    /** A builder for a policy made in code. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses policy text.
+     *
+     * @param sourceName the name used in messages, e.g. a file name
+     * @throws IllegalArgumentException on the first syntax error, as {@code sourceName:line: reason}
+     */
+    public static RoutePolicy parse(String text, String sourceName) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(sourceName, "sourceName");
+        Builder builder = newBuilder();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            builder.line(lines[i], sourceName + ":" + (i + 1));
+        }
+        return builder.build();
+    }
+
+    /**
+     * Reads and parses a UTF-8 policy file.
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     * @throws IllegalArgumentException on a syntax error, as {@code file:line: reason}
+     */
+    public static RoutePolicy load(Path file) {
+        Objects.requireNonNull(file, "file");
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy file " + file, e);
+        }
+    }
+
+    /** The rules in the order they were written (the convention's rules where it was included). */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** Lint findings that do not stop start-up: shadowed rules and PUT/PATCH gaps. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The most specific rule for a method and canonical path segments, or null: deny. */
+    RouteMatch match(String method, List<String> segments) {
+        return index.match(method, segments);
+    }
+
+    private static List<String> lint(List<Rule> rules, RouteIndex index) {
+        List<String> found = new ArrayList<>();
+        index.unreachable().forEach((rule, methods) -> found.add(rule.source() + ": rule \"" + rule
+                + "\" never matches: on " + String.join(",", methods) + " another rule of the same shape wins"));
+        // PATCH and PUT both mean "update" in REST; a pattern with one but not the other is usually a slip.
+        Map<String, Set<String>> methodsByShape = new java.util.LinkedHashMap<>();
+        Map<String, Rule> firstByShape = new java.util.LinkedHashMap<>();
+        for (Rule rule : rules) {
+            if (rule.source().equals(MANAGEMENT_API)) {
+                continue; // the convention follows DESIGN §4 on purpose: tenants and realms take PATCH only
+            }
+            String shape = rule.pathPattern().shape();
+            methodsByShape.computeIfAbsent(shape, k -> new LinkedHashSet<>()).addAll(rule.methods());
+            firstByShape.putIfAbsent(shape, rule);
+        }
+        methodsByShape.forEach((shape, methods) -> {
+            if (methods.contains("PUT") != methods.contains("PATCH")) {
+                String has = methods.contains("PUT") ? "PUT" : "PATCH";
+                String lacks = has.equals("PUT") ? "PATCH" : "PUT";
+                found.add(firstByShape.get(shape).source() + ": " + shape + " has a rule for " + has + " but none for "
+                        + lacks + " (" + lacks + " is denied)");
+            }
+        });
+        return found;
+    }
+
+    /** Builds a policy in code; every method returns this builder. Not thread-safe; the policy is. */
+    public static final class Builder {
+
+        private static final Set<String> RESERVED = Set.of("public", "authenticated", "admin", "include");
+
+        private final List<Rule> rules = new ArrayList<>();
+        private int order;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a rule.
+         *
+         * @param methods comma-separated methods ({@code GET,HEAD}) or {@code *}
+         * @param pattern a path pattern such as {@code /paas/{service}/**}
+         * @param requirement what the route needs
+         * @throws IllegalArgumentException on a bad method, pattern, or a template variable the pattern lacks
+         */
+        public Builder rule(String methods, String pattern, Requirement requirement) {
+            return add(methods, pattern, requirement, false, "rule " + (order + 1));
+        }
+
+        /**
+         * Adds an admin rule: {@code urn:opc:resource:consumer::all} never satisfies it.
+         *
+         * @param requirement what the route needs; null means the admin scope {@value Scope#ADMIN}
+         */
+        public Builder adminRule(String methods, String pattern, Requirement requirement) {
+            return add(methods, pattern, requirement == null ? Requirement.parse(Scope.ADMIN) : requirement, true,
+                    "rule " + (order + 1));
+        }
+
+        /** Adds the built-in management-API convention (DESIGN §4) at this point. */
+        public Builder includeManagementApi() {
+            for (String[] rule : ManagementApiConvention.RULES) {
+                add(rule[0], rule[1], Requirement.parse(rule[2]), false, MANAGEMENT_API);
+            }
+            return this;
+        }
+
+        /** Adds one line of policy-file syntax; blank lines and comments are ignored. */
+        public Builder line(String line, String source) {
+            Objects.requireNonNull(line, "line");
+            Objects.requireNonNull(source, "source");
+            int hash = line.indexOf('#');
+            String content = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (content.isEmpty()) {
+                return this;
+            }
+            String[] words = content.split("\\s+", 3);
+            try {
+                if (words[0].equals("include")) {
+                    if (words.length != 2 || !words[1].equals(MANAGEMENT_API)) {
+                        throw new IllegalArgumentException("include takes one name: " + MANAGEMENT_API);
+                    }
+                    return includeManagementApi();
+                }
+                if (words.length < 3) {
+                    throw new IllegalArgumentException("a rule is: METHODS PATH REQUIREMENT");
+                }
+                String requirementText = words[2];
+                boolean admin = false;
+                if (requirementText.equals("admin")) {
+                    requirementText = Scope.ADMIN;
+                    admin = true;
+                } else if (requirementText.startsWith("admin ")) {
+                    requirementText = requirementText.substring("admin ".length());
+                    admin = true;
+                }
+                Requirement requirement = Requirement.parse(requirementText);
+                for (String word : requirementText.split("[\\s|]+")) {
+                    if (RESERVED.contains(word) && requirement.kind() == Requirement.Kind.SCOPES) {
+                        // "GET /a public x:read" would otherwise mean a scope named "public": never what was meant.
+                        throw new IllegalArgumentException("\"" + word + "\" is a keyword, not a scope: a requirement"
+                                + " is public, authenticated, or [admin] scopes");
+                    }
+                }
+                if (admin && requirement.kind() != Requirement.Kind.SCOPES) {
+                    throw new IllegalArgumentException("an admin rule needs scopes, not " + requirement);
+                }
+                return add(words[0], words[1], requirement, admin, source);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Builder add(String methods, String pattern, Requirement requirement, boolean admin, String source) {
+            Objects.requireNonNull(methods, "methods");
+            Objects.requireNonNull(pattern, "pattern");
+            Objects.requireNonNull(requirement, "requirement");
+            PathPattern path = PathPattern.parse(pattern);
+            for (String variable : requirement.variables()) {
+                if (!path.variableNames().contains(variable)) {
+                    throw new IllegalArgumentException("requirement uses {" + variable + "} but the path has no such"
+                            + " variable");
+                }
+            }
+            boolean any = methods.equals("*");
+            Set<String> set = new LinkedHashSet<>();
+            if (any) {
+                set.addAll(HttpMethods.ALLOWED);
+            } else {
+                for (String method : methods.split(",", -1)) {
+                    if (!HttpMethods.isAllowed(method)) {
+                        throw new IllegalArgumentException("unknown method " + UntrustedText.quote(method)
+                                + " (one of " + HttpMethods.ALLOW_HEADER + ", or *)");
+                    }
+                    set.add(method);
+                }
+            }
+            rules.add(new Rule(set, any, path, requirement, admin, source, order++));
+            return this;
+        }
+
+        /** The policy; an empty policy denies everything. */
+        public RoutePolicy build() {
+            return new RoutePolicy(rules);
+        }
+    }
+}
