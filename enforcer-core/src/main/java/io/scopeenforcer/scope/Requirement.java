@@ -61,19 +61,30 @@ public final class Requirement {
         return AUTHENTICATED;
     }
 
-    /** All of these scopes (templates allowed). */
+    /**
+     * All of these scopes (templates allowed). Each argument is one scope, never a keyword or an expression:
+     * {@code allOf("public")} and {@code allOf("a|b")} are rejected rather than read as "no token needed" or
+     * "either one".
+     *
+     * @throws IllegalArgumentException when there is no scope or an argument is not one scope (template)
+     */
     public static Requirement allOf(String... scopes) {
         if (scopes.length == 0) {
             throw new IllegalArgumentException("allOf needs at least one scope");
         }
-        return parse(String.join(" ", scopes));
+        LinkedHashSet<Template> allOf = new LinkedHashSet<>();
+        for (String scope : scopes) {
+            allOf.add(Template.parse(Objects.requireNonNull(scope, "scope")));
+        }
+        return ofAlternatives(List.of(List.copyOf(allOf)));
     }
 
     /**
-     * Parses {@code public}, {@code authenticated} or a scope expression ({@code a b | c}).
+     * Parses {@code public}, {@code authenticated} or a scope expression ({@code a b | c}). The two keywords
+     * stand alone: inside an expression they are rejected, not read as scope names.
      *
      * @throws IllegalArgumentException naming the offending part: an empty alternative, a bad scope-token,
-     *     a malformed URN consumer scope, a bad {@code {var}} template
+     *     a malformed URN consumer scope, a bad {@code {var}} template, a keyword inside an expression
      */
     public static Requirement parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -96,6 +107,10 @@ public final class Requirement {
             }
             alternatives.add(List.copyOf(allOf));
         }
+        return ofAlternatives(alternatives);
+    }
+
+    private static Requirement ofAlternatives(List<List<Template>> alternatives) {
         StringBuilder canonical = new StringBuilder();
         for (List<Template> allOf : alternatives) {
             if (canonical.length() > 0) {
@@ -230,6 +245,16 @@ public final class Requirement {
         }
 
         static Template parse(String text) {
+            // A scope named like a keyword would print as that keyword and compare equal to it; a scope holding
+            // the separator could never be written back as an expression. Both would make toString() lie.
+            if (text.equals("public") || text.equals("authenticated")) {
+                throw new IllegalArgumentException(
+                        "'" + text + "' stands alone, it cannot be a scope in an expression");
+            }
+            if (text.indexOf('|') >= 0) {
+                throw new IllegalArgumentException("'|' separates alternatives, it cannot be part of a scope: "
+                        + UntrustedText.quote(text));
+            }
             List<String> names = new ArrayList<>();
             Matcher m = VARIABLE.matcher(text);
             StringBuilder probe = new StringBuilder();

@@ -51,10 +51,11 @@ public final class ScopeSet {
 
     /**
      * Parses a space-delimited scope string strictly (RFC 6749 §3.3): tokens separated by single spaces,
-     * each a scope-token. An empty or blank-only string gives the empty set.
+     * each a scope-token. Only the empty string gives the empty set; a blank-only string is rejected like any
+     * other stray space.
      *
      * @throws IllegalArgumentException naming a short fragment of the first bad token, or on a leading,
-     *     trailing or doubled space
+     *     trailing or doubled space (including a blank-only string)
      */
     public static ScopeSet parse(String spaceDelimited) {
         Objects.requireNonNull(spaceDelimited, "spaceDelimited");
