@@ -132,7 +132,8 @@ public final class RoutePolicy {
     /** Builds a policy in code; every method returns this builder. Not thread-safe; the policy is. */
     public static final class Builder {
 
-        private static final Set<String> RESERVED = Set.of("public", "authenticated", "admin", "include");
+        /** Policy-file keywords; Requirement itself refuses public and authenticated inside an expression. */
+        private static final Set<String> RESERVED = Set.of("admin", "include");
 
         private final List<Rule> rules = new ArrayList<>();
         private int order;
@@ -158,6 +159,9 @@ public final class RoutePolicy {
          * @param requirement what the route needs; null means the admin scope {@value Scope#ADMIN}
          */
         public Builder adminRule(String methods, String pattern, Requirement requirement) {
+            if (requirement != null && requirement.kind() != Requirement.Kind.SCOPES) {
+                throw new IllegalArgumentException("an admin rule needs scopes, not " + requirement);
+            }
             return add(methods, pattern, requirement == null ? Requirement.parse(Scope.ADMIN) : requirement, true,
                     "rule " + (order + 1));
         }
@@ -201,9 +205,9 @@ public final class RoutePolicy {
                 }
                 Requirement requirement = Requirement.parse(requirementText);
                 for (String word : requirementText.split("[\\s|]+")) {
-                    if (RESERVED.contains(word) && requirement.kind() == Requirement.Kind.SCOPES) {
-                        // "GET /a public x:read" would otherwise mean a scope named "public": never what was meant.
-                        throw new IllegalArgumentException("\"" + word + "\" is a keyword, not a scope: a requirement"
+                    if (RESERVED.contains(word)) {
+                        // "GET /a x:read admin" would otherwise mean a scope named "admin": never what was meant.
+                        throw new IllegalArgumentException("'" + word + "' is a keyword, not a scope: a requirement"
                                 + " is public, authenticated, or [admin] scopes");
                     }
                 }

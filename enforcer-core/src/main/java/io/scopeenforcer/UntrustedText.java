@@ -15,20 +15,23 @@ public final class UntrustedText {
     private UntrustedText() {
     }
 
-    /** Returns at most {@value #MAX_FRAGMENT} sanitized characters of {@code untrusted}, in double quotes. */
+    /**
+     * Returns at most {@value #MAX_FRAGMENT} sanitized characters of {@code untrusted}, in single quotes: a double
+     * quote may not appear in an RFC 6750 {@code error_description}, which these fragments end up in.
+     */
     public static String quote(String untrusted) {
         if (untrusted == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(MAX_FRAGMENT + 5).append('"');
+        StringBuilder out = new StringBuilder(MAX_FRAGMENT + 5).append('\'');
         int n = Math.min(untrusted.length(), MAX_FRAGMENT);
         for (int i = 0; i < n; i++) {
             char c = untrusted.charAt(i);
-            out.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? c : '?');
+            out.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\'' && c != '\\' ? c : '?');
         }
         if (untrusted.length() > MAX_FRAGMENT) {
             out.append("...");
         }
-        return out.append('"').toString();
+        return out.append('\'').toString();
     }
 }

@@ -138,11 +138,11 @@ public final class Negotiator {
                 return invalidScope("scope has a leading, trailing or doubled space");
             }
             if (!Scope.isScopeToken(token)) {
-                return invalidScope("not a valid scope: " + fragment(token));
+                return invalidScope("not a valid scope: " + UntrustedText.quote(token));
             }
             Scope scope = Scope.parse(token);
             if (!scope.isRequirable()) {
-                return invalidScope("malformed URN consumer scope: " + fragment(token));
+                return invalidScope("malformed URN consumer scope: " + UntrustedText.quote(token));
             }
             distinct.putIfAbsent(token, scope);
         }
@@ -158,7 +158,7 @@ public final class Negotiator {
         }
         for (Scope scope : requested) {
             if (!scope.isConsumerAll() && !isOfflineAccess(scope)) {
-                return invalidScope(Scope.CONSUMER_ALL + " cannot be requested with " + fragment(scope.value())
+                return invalidScope(Scope.CONSUMER_ALL + " cannot be requested with " + UntrustedText.quote(scope.value())
                         + "; only offline_access may accompany it");
             }
         }
@@ -167,7 +167,7 @@ public final class Negotiator {
 
     private Refused checkAllowed(Scope scope, ClientRegistration client) {
         if (!catalog.contains(scope.value())) {
-            return invalidScope("unknown scope: " + fragment(scope.value()));
+            return invalidScope("unknown scope: " + UntrustedText.quote(scope.value()));
         }
         // From here the scope is one of the catalog's, not attacker text: it is named in full.
         if (isOfflineAccess(scope)) {
@@ -216,11 +216,6 @@ public final class Negotiator {
      * {@code error_description}; {@link UntrustedText#quote} already replaces them inside the fragment, so only
      * its double-quote delimiters are swapped for single quotes.
      */
-    private static String fragment(String untrusted) {
-        String quoted = UntrustedText.quote(untrusted);
-        return "'" + quoted.substring(1, quoted.length() - 1) + "'";
-    }
-
     /** Builds a {@link Negotiator}; each setting may be given once. Not thread-safe. */
     public static final class Builder {
 

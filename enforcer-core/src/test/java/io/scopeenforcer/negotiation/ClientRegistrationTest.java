@@ -58,7 +58,7 @@ class ClientRegistrationTest {
                 IllegalArgumentException.class, "defaultScopes: malformed URN consumer scope"),
             bad("default not allowed", () -> client().allowedScopes("applications:read")
                     .defaultScopes("applications:create").build(),
-                IllegalStateException.class, "defaultScopes: \"applications:create\" is not satisfied by allowedScopes"),
+                IllegalStateException.class, "defaultScopes: 'applications:create' is not satisfied by allowedScopes"),
             bad("default is the parent of the allowed scope", () -> client()
                     .allowedScopes("urn:opc:resource:consumer:paas:analytics::read")
                     .defaultScopes("urn:opc:resource:consumer:paas::read").build(),
