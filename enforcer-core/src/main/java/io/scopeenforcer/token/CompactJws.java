@@ -44,7 +44,30 @@ final class CompactJws {
         boolean canonical = isCanonicalBase64Url(token, 0, d1)
                 && isCanonicalBase64Url(token, d1 + 1, d2)
                 && isCanonicalBase64Url(token, d2 + 1, token.length());
-        return canonical ? Shape.JWS : Shape.MALFORMED;
+        return canonical && encodesJsonObject(token, 0, d1) && encodesJsonObject(token, d1 + 1, d2)
+                ? Shape.JWS : Shape.MALFORMED;
+    }
+
+    /**
+     * True when the first non-whitespace byte that {@code s[from, to)} encodes is {@code '{'}. Nimbus's JSON
+     * parser (Gson) also reads {@code [["iss","x"]]} as a map; a header or claims set must be a JSON object
+     * (RFC 7515 §4, RFC 7519 §7.2). Only the first few characters are decoded.
+     */
+    static boolean encodesJsonObject(String s, int from, int to) {
+        int bits = 0;
+        int buffer = 0;
+        for (int i = from; i < to; i++) {
+            buffer = (buffer << 6) | value(s.charAt(i));
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                int b = (buffer >> bits) & 0xFF;
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    return b == '{';
+                }
+            }
+        }
+        return false;
     }
 
     /**

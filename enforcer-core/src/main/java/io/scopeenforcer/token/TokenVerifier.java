@@ -264,7 +264,7 @@ public final class TokenVerifier {
             jwt = new SignedJWT(headerPart, new Base64URL(token.substring(dots[0] + 1, dots[1])),
                     new Base64URL(token.substring(dots[1] + 1)));
         } catch (ParseException e) {
-            return diagnoseHeader(headerPart);
+            return diagnose(headerPart, dots[1] == token.length() - 1);
         }
         JWSHeader header = jwt.getHeader();
 
@@ -322,22 +322,25 @@ public final class TokenVerifier {
         return checkClaims(issuer, claims);
     }
 
-    /** Why the header did not parse as a JWS header: an unsecured or JWE header is unsupported. */
-    private static TokenResult diagnoseHeader(Base64URL headerPart) {
+    /**
+     * Why Nimbus refused the header or signature: an unsecured (any spelling of {@code none}) or JWE header
+     * is unsupported; anything else, an empty signature included, is malformed.
+     */
+    private static TokenResult diagnose(Base64URL headerPart, boolean unsigned) {
         Header header;
         try {
             header = Header.parse(headerPart);
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "the token header is not valid");
         }
-        if (header instanceof PlainHeader) {
+        if (header instanceof PlainHeader || header.getAlgorithm().getName().equalsIgnoreCase("none")) {
             // RFC 8725 §3.2: alg none is never accepted.
             return invalid(TokenFailure.UNSUPPORTED, "unsecured tokens (alg none) are not accepted");
         }
         if (header instanceof JWEHeader) {
             return invalid(TokenFailure.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
         }
-        return invalid(TokenFailure.MALFORMED, "the token header is not valid");
+        return invalid(TokenFailure.MALFORMED, unsigned ? "the token is not signed" : "the token header is not valid");
     }
 
     private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims) {
