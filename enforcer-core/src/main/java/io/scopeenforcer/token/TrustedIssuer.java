@@ -244,7 +244,8 @@ public final class TrustedIssuer {
         }
 
         /**
-         * Enables HS256, HS384 and HS512 for this issuer only, with this secret (at least 32 bytes; copied).
+         * Enables HMAC for this issuer only, with this secret (copied): HS256, plus HS384 from 48 bytes and
+         * HS512 from 64 bytes, as RFC 7518 §3.2 requires a key as long as the hash.
          * May be the issuer's only key. Never combine with keys other parties know: anyone holding the secret
          * can mint tokens.
          *
@@ -292,7 +293,8 @@ public final class TrustedIssuer {
         /**
          * The accepted JWS algorithms by name ({@code RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512
          * EdDSA Ed25519 HS256 HS384 HS512}); default {@code RS256 RS384 RS512 PS256 ES256 ES384 EdDSA}, plus
-         * HS256/384/512 when a shared secret is set. EdDSA means Ed25519 keys.
+         * the HMAC algorithms the shared secret is long enough for. EdDSA and Ed25519 (RFC 9864) both mean
+         * Ed25519 keys and are accepted only as listed.
          *
          * @throws IllegalArgumentException for {@code none} (in any case), an unknown name or an empty list
          */
@@ -490,7 +492,17 @@ public final class TrustedIssuer {
         private Set<String> effectiveAlgorithms() {
             Set<String> names = new LinkedHashSet<>(algorithms != null ? algorithms : DEFAULT_ALGORITHMS);
             if (algorithms == null && sharedSecret != null) {
-                names.addAll(HMAC_ALGORITHMS);
+                for (String hmac : HMAC_ALGORITHMS) {
+                    if (sharedSecret.length >= hmacKeyBytes(hmac)) {
+                        names.add(hmac);
+                    }
+                }
+            }
+            for (String name : names) {
+                if (HMAC_ALGORITHMS.contains(name) && sharedSecret != null && sharedSecret.length < hmacKeyBytes(name)) {
+                    throw new IllegalStateException("issuer " + issuer + ": algorithms lists " + name
+                            + ", which needs a sharedSecret of at least " + hmacKeyBytes(name) + " bytes");
+                }
             }
             boolean anyHmac = names.stream().anyMatch(HMAC_ALGORITHMS::contains);
             if (anyHmac && sharedSecret == null) {
@@ -506,6 +518,11 @@ public final class TrustedIssuer {
                 names.retainAll(HMAC_ALGORITHMS);
             }
             return names;
+        }
+
+        /** RFC 7518 §3.2: the key must be at least as long as the hash output. */
+        private static int hmacKeyBytes(String alg) {
+            return Integer.parseInt(alg.substring(2)) / 8;
         }
 
         private JWKSource<SecurityContext> remoteSource() {

@@ -23,7 +23,7 @@ final class Fixtures {
     static final TestIssuer ATTACKER = TestIssuer.create("https://idp.example.test", FIXED);
     /** A trusted issuer using HMAC with a shared secret. */
     static final String HMAC_ISSUER = "https://hmac-idp.example.test";
-    static final byte[] HMAC_SECRET = "0123456789abcdef0123456789abcdef-shared".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] HMAC_SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private Fixtures() {
     }
