@@ -365,8 +365,9 @@ public final class TrustedIssuer {
 
         /**
          * The least time between two refetches triggered by tokens with unknown {@code kid}s (Nimbus allows
-         * two fetches per interval); default 30 s, must be shorter than the cache TTL. Bounds the load a flood
-         * of forged tokens can put on the issuer. Only with a JWKS URI.
+         * two fetches per interval); default 30 s or half the cache TTL, whichever is shorter; must be shorter
+         * than the cache TTL. Bounds the load a flood of forged tokens can put on the issuer. Only with a JWKS
+         * URI.
          */
         public Builder jwksRateLimit(Duration minIntervalBetweenFetches) {
             checkUnset(jwksRateLimit, "jwksRateLimit");
@@ -528,7 +529,8 @@ public final class TrustedIssuer {
         private JWKSource<SecurityContext> remoteSource() {
             Duration ttl = orDefault(jwksCacheTtl, DEFAULT_JWKS_CACHE_TTL);
             Duration refreshAhead = orDefault(jwksRefreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
-            Duration rateLimit = orDefault(jwksRateLimit, DEFAULT_JWKS_RATE_LIMIT);
+            Duration rateLimit = jwksRateLimit != null ? jwksRateLimit
+                    : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
             Duration outage = orDefault(jwksOutageTolerance, ttl.multipliedBy(DEFAULT_OUTAGE_TTLS));
             Duration connect = orDefault(jwksConnectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT);
             Duration read = orDefault(jwksReadTimeout, DEFAULT_JWKS_READ_TIMEOUT);
@@ -600,6 +602,10 @@ public final class TrustedIssuer {
             if (value != null) {
                 throw new IllegalStateException(setting + " applies only with jwksUri");
             }
+        }
+
+        private static Duration min(Duration a, Duration b) {
+            return a.compareTo(b) <= 0 ? a : b;
         }
 
         private static Duration orDefault(Duration value, Duration fallback) {

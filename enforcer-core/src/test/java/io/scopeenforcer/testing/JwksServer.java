@@ -69,7 +69,8 @@ public final class JwksServer implements AutoCloseable {
                 return respond(request, response, callback);
             }
         });
-        server.setStopTimeout(500);
+        // No graceful stop: a test closes the server to break it, waiting clients must see it at once.
+        server.setStopTimeout(0);
         server.start();
         this.base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
