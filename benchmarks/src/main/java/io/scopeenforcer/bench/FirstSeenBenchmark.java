@@ -1,0 +1,156 @@
+package io.scopeenforcer.bench;
+
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.scopeenforcer.Decision;
+import io.scopeenforcer.Enforcer;
+import io.scopeenforcer.RoutePolicy;
+import io.scopeenforcer.servlet.ScopeEnforcementFilter;
+import io.scopeenforcer.token.CacheStats;
+import io.scopeenforcer.token.TrustedIssuer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * DESIGN §8, first-seen tokens: every invocation brings a token that the filter has never seen, with its caches
+ * on. The tokens come from a pool of distinct, validly signed tokens ({@value #RS256_POOL} RS256 or
+ * {@value #ES256_POOL} ES256) on the four routes of the request stream. When the pool runs out, the filter is
+ * rebuilt with empty caches (same trusted issuer and policy) and the pool starts again, so no invocation ever
+ * hits the token or decision cache; the rebuild (about once per pool) is measured with {@code filter} and
+ * {@code decide}, against them. Between rebuilds the token cache fills up to the pool size (at most the
+ * default maximum, 10,000).
+ * <ul>
+ *   <li>{@code nimbus}: Nimbus {@code DefaultJWTProcessor} alone on the token string — parse, {@code typ},
+ *       signature, iss/aud/exp — the physical floor;</li>
+ *   <li>{@code decide}: {@link Enforcer#decide}, caches on;</li>
+ *   <li>{@code filter}: {@link ScopeEnforcementFilter#doFilter}, caches on;</li>
+ *   <li>{@code spring}: Spring Security's resource server on the same requests.</li>
+ * </ul>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class FirstSeenBenchmark {
+
+    static final int RS256_POOL = 10_000;
+    static final int ES256_POOL = 2_000;
+
+    @Param({"RS256", "ES256"})
+    public String alg;
+
+    private TokenPool pool;
+    private String[] tokens;
+    private StubRequest[] requests;
+    private int next;
+    private final StubResponse response = new StubResponse();
+    private final StubChain chain = new StubChain();
+    private TrustedIssuer issuer;
+    private RoutePolicy policy;
+    private Enforcer enforcer;
+    private ScopeEnforcementFilter filter;
+    private DefaultJWTProcessor<SecurityContext> nimbus;
+    private SpringResourceServer spring;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        pool = TokenPool.get(alg, alg.equals("RS256") ? RS256_POOL : ES256_POOL);
+        tokens = pool.tokens().toArray(new String[0]);
+        requests = Fixtures.requests(pool.tokens());
+        issuer = pool.trustedIssuer();
+        policy = Fixtures.policy();
+        nimbus = Fixtures.nimbus(pool);
+        spring = new SpringResourceServer(pool);
+        // Each contender lets the first requests through (then forgets them: fresh caches).
+        for (int i = 0; i < 4; i++) {
+            StubRequest request = requests[i];
+            rebuild();
+            long before = chain.passed;
+            filter.doFilter(request.reset(), response.clear(), chain);
+            spring.doFilter(request.reset(), response.clear(), chain);
+            nimbus.process(tokens[i], null);
+            if (chain.passed != before + 2 || response.getStatus() != 200
+                    || !enforcer.decide(tokens[i + 4], request.getMethod(), request.getRequestURI()).allowed()) {
+                throw new IllegalStateException("a benchmark request was denied: " + request.getMethod() + " "
+                        + request.getRequestURI() + " -> " + request.getAttribute(ScopeEnforcementFilter.DECISION_ATTRIBUTE));
+            }
+        }
+        rebuild();
+        next = 0;
+    }
+
+    /** Proof of method: within an iteration, no token came from the cache. */
+    @TearDown(Level.Iteration)
+    public void checkNoCacheHits() {
+        CacheStats stats = enforcer.verifier().stats();
+        if (stats.hits() != 0 || enforcer.decisionStats().hits() != 0) {
+            throw new IllegalStateException("a first-seen benchmark hit a cache: " + stats);
+        }
+    }
+
+    private void rebuild() {
+        enforcer = Fixtures.enforcer(issuer, policy);
+        filter = Fixtures.filter(enforcer);
+    }
+
+    /** The next index; past the end, back to 0 with fresh caches (so no token is ever seen twice). */
+    private int nextFresh() {
+        int i = next;
+        if (i == tokens.length) {
+            rebuild();
+            i = 0;
+        }
+        next = i + 1;
+        return i;
+    }
+
+    /** The next index for the contenders without caches. */
+    private int nextAny() {
+        int i = next;
+        next = i + 1 >= tokens.length ? 0 : i + 1;
+        return i;
+    }
+
+    @Benchmark
+    public JWTClaimsSet nimbus() throws BadJOSEException, com.nimbusds.jose.JOSEException, java.text.ParseException {
+        return nimbus.process(tokens[nextAny()], null);
+    }
+
+    @Benchmark
+    public Decision decide() {
+        int i = nextFresh();
+        StubRequest request = requests[i];
+        return enforcer.decide(tokens[i], request.getMethod(), request.getRequestURI());
+    }
+
+    @Benchmark
+    public ServletRequest filter() throws IOException, ServletException {
+        filter.doFilter(requests[nextFresh()].reset(), response.clear(), chain);
+        return chain.last;
+    }
+
+    @Benchmark
+    public ServletRequest spring() throws IOException, ServletException {
+        spring.doFilter(requests[nextAny()].reset(), response.clear(), chain);
+        return chain.last;
+    }
+}
