@@ -75,7 +75,7 @@ final class Options {
             String name = arg.substring(2, equals);
             String value = arg.substring(equals + 1);
             if (!isKnown(name)) {
-                throw new UsageException("unknown flag --" + fragment(name) + " (see --help)");
+                throw new UsageException("unknown flag " + fragment("--" + name) + " (see --help)");
             }
             if (values.containsKey(name)) {
                 throw new UsageException("--" + name + " is given twice");
