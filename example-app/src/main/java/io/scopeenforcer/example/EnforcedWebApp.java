@@ -24,7 +24,7 @@ final class EnforcedWebApp extends WebAppContext {
 
     /**
      * @param filterParameters init-params to set on the filter, replacing web.xml's
-     * @param devIssuer the development issuer whose endpoints to add, or null when it is off
+     * @param devIssuer the development issuer whose endpoints to add, or null when it is off (they answer 404)
      */
     EnforcedWebApp(Map<String, String> filterParameters, DevIssuer devIssuer) {
         this.filterParameters = Map.copyOf(filterParameters);
@@ -39,14 +39,14 @@ final class EnforcedWebApp extends WebAppContext {
             throw new IllegalStateException("WEB-INF/web.xml declares no filter named " + FILTER_NAME);
         }
         filterParameters.forEach(filter::setInitParameter);
-        if (devIssuer != null) {
-            // The issuer is a development tool, not part of the web app: web.xml does not name it.
-            handler.addServletWithMapping(new ServletHolder("dev-token-endpoint", new TokenEndpoint(devIssuer)),
-                    TokenEndpoint.PATH);
-            ServletHolder documents = new ServletHolder("dev-issuer-documents", new IssuerMetadataServlet(devIssuer));
-            handler.addServletWithMapping(documents, IssuerMetadataServlet.JWKS_PATH);
-            handler.addServletWithMapping(documents, IssuerMetadataServlet.METADATA_PATH);
-        }
+        // The issuer is a development tool, not part of the web app: web.xml does not name it.
+        ServletHolder token = devIssuer == null ? new ServletHolder("dev-issuer-off", new DevIssuerOffServlet())
+                : new ServletHolder("dev-token-endpoint", new TokenEndpoint(devIssuer));
+        ServletHolder documents = devIssuer == null ? token
+                : new ServletHolder("dev-issuer-documents", new IssuerMetadataServlet(devIssuer));
+        handler.addServletWithMapping(token, TokenEndpoint.PATH);
+        handler.addServletWithMapping(documents, IssuerMetadataServlet.JWKS_PATH);
+        handler.addServletWithMapping(documents, IssuerMetadataServlet.METADATA_PATH);
         super.startWebapp();
     }
 }

@@ -177,7 +177,6 @@ class TokenEndpointTest {
 
         List<String> expected = audience.stream().map(a -> a.replace("BASE", api.base().toString())).toList();
         assertEquals(expected, jwt.getJWTClaimsSet().getAudience());
-        assertNull(jwt.getJWTClaimsSet().getClaim("bi_t"));
     }
 
     @Test
