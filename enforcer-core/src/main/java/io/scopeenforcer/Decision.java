@@ -1,0 +1,115 @@
+package io.scopeenforcer;
+
+import io.scopeenforcer.token.VerifiedToken;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the enforcer decided for one request: {@link Allow} or {@link Deny}. A value, never an exception;
+ * immutable and thread-safe.
+ */
+public sealed interface Decision permits Decision.Allow, Decision.Deny {
+
+    /** True for {@link Allow}. */
+    boolean allowed();
+
+    /** Why a request was denied; each reason has one status and one RFC 6750 error code (or none). */
+    enum Reason {
+        /** Method outside GET HEAD POST PUT PATCH DELETE OPTIONS: 405 with {@code Allow}. */
+        METHOD_NOT_ALLOWED(405, null),
+        /** Ambiguous path, malformed Authorization header, two tokens, token in the query or body: 400. */
+        INVALID_REQUEST(400, "invalid_request"),
+        /** No rule matches the method and path: 403 (deny by default). */
+        NO_RULE(403, null),
+        /** A protected route and no token: 401 with a bare {@code Bearer} challenge. */
+        MISSING_TOKEN(401, null),
+        /** Bad, expired, wrong-issuer or wrong-audience token: 401. */
+        INVALID_TOKEN(401, "invalid_token"),
+        /** Keys cannot be had (JWKS down, nothing cached): 503 with {@code Retry-After}; not the client's fault. */
+        KEYS_UNAVAILABLE(503, null),
+        /** The token is bound to another tenant, or has no tenant claim: 403. */
+        TENANT_MISMATCH(403, "insufficient_scope"),
+        /** The token is bound to another realm, or has no realm claim: 403. */
+        REALM_MISMATCH(403, "insufficient_scope"),
+        /** An admin route and a token whose only fitting scope is {@code consumer::all}: 403. */
+        CONSUMER_ALL_ON_ADMIN(403, "insufficient_scope"),
+        /** Valid token without the required scope: 403. */
+        INSUFFICIENT_SCOPE(403, "insufficient_scope");
+
+        private final int status;
+        private final String error;
+
+        Reason(int status, String error) {
+            this.status = status;
+            this.error = error;
+        }
+
+        /** The HTTP status. */
+        public int status() {
+            return status;
+        }
+
+        /** The RFC 6750 {@code error} code, or null where the response carries none. */
+        public String error() {
+            return error;
+        }
+    }
+
+    /**
+     * Allowed.
+     *
+     * @param token the verified token, or null on a {@code public} route (no token is looked at there)
+     * @param rule the rule that allowed it
+     * @param variables the decoded path variables
+     */
+    record Allow(VerifiedToken token, Rule rule, Map<String, String> variables) implements Decision {
+        /** Checks the components. */
+        public Allow {
+            Objects.requireNonNull(rule, "rule");
+            variables = Map.copyOf(variables);
+        }
+
+        @Override
+        public boolean allowed() {
+            return true;
+        }
+    }
+
+    /**
+     * Denied.
+     *
+     * @param reason why; gives the status and the RFC 6750 error code
+     * @param description a short explanation safe to send to the client: never the token, never a long path
+     * @param requiredScopes the scopes to name in {@code scope="..."} on a 403, else empty
+     * @param rule the matched rule, or null when none was reached
+     */
+    record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule) implements Decision {
+        /** Checks the components. */
+        public Deny {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(description, "description");
+            requiredScopes = List.copyOf(requiredScopes);
+        }
+
+        /** A 400 {@code invalid_request}, for request-level problems found outside the engine. */
+        public static Deny invalidRequest(String description) {
+            return new Deny(Reason.INVALID_REQUEST, description, List.of(), null);
+        }
+
+        /** The HTTP status. */
+        public int status() {
+            return reason.status();
+        }
+
+        /** The RFC 6750 {@code error} code, or null. */
+        public String error() {
+            return reason.error();
+        }
+
+        @Override
+        public boolean allowed() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.scopeenforcer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.scopeenforcer.scope.Requirement;
+import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.token.TokenResult;
+import io.scopeenforcer.token.TokenVerifier;
+import io.scopeenforcer.token.VerifiedToken;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The decision engine: method check, path firewall, route policy, token verification, tenant binding and
+ * scope requirement, in that order, giving a {@link Decision}. Immutable and thread-safe.
+ *
+ * <p>Decisions for a verified token are cached per token object, so they live exactly as long as the token
+ * cache's entry (weak keys: when the token cache drops a token at {@code exp} or on eviction, its decisions
+ * go too), and are consulted only after the token verified again for this request (so never past
+ * {@code exp}). Within a token at most {@value #DECISIONS_PER_TOKEN} decisions are kept.
+ */
+public final class Enforcer {
+
+    static final int DECISIONS_PER_TOKEN = 64;
+
+    private final TokenVerifier verifier;
+    private final RoutePolicy policy;
+    private final Cache<VerifiedToken, Map<DecisionKey, Decision>> decisions;
+    private final LongAdder decisionHits = new LongAdder();
+    private final LongAdder decisionMisses = new LongAdder();
+
+    private Enforcer(Builder b) {
+        this.verifier = b.verifier;
+        this.policy = b.policy;
+        this.decisions = b.decisionCacheMaxTokens == 0 ? null
+                : Caffeine.newBuilder().weakKeys().maximumSize(b.decisionCacheMaxTokens).build();
+    }
+
+    /** A builder. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** The route policy in force. */
+    public RoutePolicy policy() {
+        return policy;
+    }
+
+    /** The token verifier in use. */
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    /**
+     * Decides one request.
+     *
+     * @param token the bearer token, or null when the request carried none
+     * @param method the request method, case-sensitive (RFC 9110 §9.1)
+     * @param rawPath the raw, still percent-encoded path (anything from {@code ?} on is ignored)
+     * @return allow or deny; never throws for bad input
+     */
+    public Decision decide(String token, String method, String rawPath) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(rawPath, "rawPath");
+        if (!HttpMethods.isAllowed(method)) {
+            return new Decision.Deny(Decision.Reason.METHOD_NOT_ALLOWED, "method not allowed", List.of(), null);
+        }
+        int query = rawPath.indexOf('?');
+        PathFirewall.Result path = PathFirewall.canonicalize(query < 0 ? rawPath : rawPath.substring(0, query));
+        if (path.rejected()) {
+            return Decision.Deny.invalidRequest(path.rejection());
+        }
+        RouteMatch match = policy.match(method, path.segments());
+        if (match == null) {
+            return new Decision.Deny(Decision.Reason.NO_RULE, "no policy rule allows this request", List.of(), null);
+        }
+        Rule rule = match.rule();
+        if (rule.requirement().kind() == Requirement.Kind.PUBLIC) {
+            return new Decision.Allow(null, rule, match.variables());
+        }
+        if (token == null) {
+            return new Decision.Deny(Decision.Reason.MISSING_TOKEN, "a bearer token is required",
+                    requiredScopes(rule, match.variables()), rule);
+        }
+        TokenResult result = verifier.verify(token);
+        if (result instanceof TokenResult.Invalid invalid) {
+            Decision.Reason reason = invalid.failure().keysUnavailable()
+                    ? Decision.Reason.KEYS_UNAVAILABLE : Decision.Reason.INVALID_TOKEN;
+            return new Decision.Deny(reason, invalid.description(), List.of(), rule);
+        }
+        VerifiedToken verified = ((TokenResult.Valid) result).token();
+        return cached(verified, match);
+    }
+
+    private Decision cached(VerifiedToken token, RouteMatch match) {
+        if (decisions == null) {
+            return evaluate(token, match);
+        }
+        DecisionKey key = DecisionKey.of(match);
+        Map<DecisionKey, Decision> perToken = decisions.get(token, t -> new ConcurrentHashMap<>());
+        Decision decision = perToken.get(key);
+        if (decision != null) {
+            decisionHits.increment();
+            return decision;
+        }
+        decisionMisses.increment();
+        decision = evaluate(token, match);
+        if (perToken.size() < DECISIONS_PER_TOKEN) {
+            perToken.putIfAbsent(key, decision);
+        }
+        return decision;
+    }
+
+    /** The uncached decision for a verified token on a matched route. */
+    Decision evaluate(VerifiedToken token, RouteMatch match) {
+        Rule rule = match.rule();
+        Map<String, String> variables = match.variables();
+        if (rule.tenantBound()) {
+            String tenant = variables.get("tenant");
+            // A "*" tenant would open every tenant: only the realm claim may be a wildcard.
+            if (token.tenant() == null || !token.tenant().equals(tenant)) {
+                return new Decision.Deny(Decision.Reason.TENANT_MISMATCH,
+                        token.tenant() == null ? "the token is not bound to a tenant"
+                                : "the token is bound to another tenant",
+                        requiredScopes(rule, variables), rule);
+            }
+        }
+        if (rule.realmBound()) {
+            String realm = variables.get("realm");
+            if (token.realm() == null || !(token.realm().equals("*") || token.realm().equals(realm))) {
+                return new Decision.Deny(Decision.Reason.REALM_MISMATCH,
+                        token.realm() == null ? "the token is not bound to a realm"
+                                : "the token is bound to another realm",
+                        requiredScopes(rule, variables), rule);
+            }
+        }
+        Requirement.Outcome outcome = rule.requirement().check(token.scopes(), variables, rule.admin());
+        if (outcome.met()) {
+            return new Decision.Allow(token, rule, variables);
+        }
+        if (outcome.problem() != null) {
+            return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE, outcome.problem(), List.of(), rule);
+        }
+        if (rule.admin() && token.scopes().contains(Scope.CONSUMER_ALL)) {
+            return new Decision.Deny(Decision.Reason.CONSUMER_ALL_ON_ADMIN,
+                    Scope.CONSUMER_ALL + " never opens admin APIs", outcome.required(), rule);
+        }
+        return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE,
+                "the token lacks " + String.join(" ", outcome.missing()), outcome.required(), rule);
+    }
+
+    private static List<String> requiredScopes(Rule rule, Map<String, String> variables) {
+        if (rule.requirement().kind() != Requirement.Kind.SCOPES) {
+            return List.of();
+        }
+        return rule.requirement().check(io.scopeenforcer.scope.ScopeSet.empty(), variables, rule.admin()).required();
+    }
+
+    /** Decision-cache counters: hits, misses, and tokens with cached decisions. */
+    public DecisionStats decisionStats() {
+        return new DecisionStats(decisionHits.sum(), decisionMisses.sum(),
+                decisions == null ? 0 : decisions.estimatedSize());
+    }
+
+    /**
+     * Decision-cache counters.
+     *
+     * @param hits decisions served from the cache
+     * @param misses decisions evaluated
+     * @param tokens tokens that have cached decisions (an estimate)
+     */
+    public record DecisionStats(long hits, long misses, long tokens) {
+    }
+
+    /** The parts of a request that a decision for one token depends on: the rule and its variables. */
+    private record DecisionKey(Rule rule, Map<String, String> variables) {
+        static DecisionKey of(RouteMatch match) {
+            return new DecisionKey(match.rule(), match.variables());
+        }
+    }
+
+    /** Builds an {@link Enforcer}; each setting once. Not thread-safe; the enforcer is. */
+    public static final class Builder {
+
+        private TokenVerifier verifier;
+        private RoutePolicy policy;
+        private long decisionCacheMaxTokens = 10_000;
+        private boolean decisionCacheSet;
+
+        private Builder() {
+        }
+
+        /** The token verifier (required). */
+        public Builder verifier(TokenVerifier verifier) {
+            if (this.verifier != null) {
+                throw new IllegalStateException("verifier is already set");
+            }
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** The route policy (required). */
+        public Builder policy(RoutePolicy policy) {
+            if (this.policy != null) {
+                throw new IllegalStateException("policy is already set");
+            }
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How many tokens may have cached decisions; 0 turns the decision cache off. Default 10,000. */
+        public Builder decisionCacheMaxTokens(long max) {
+            if (decisionCacheSet) {
+                throw new IllegalStateException("decisionCacheMaxTokens is already set");
+            }
+            if (max < 0) {
+                throw new IllegalArgumentException("decisionCacheMaxTokens must be >= 0, was " + max);
+            }
+            this.decisionCacheMaxTokens = max;
+            this.decisionCacheSet = true;
+            return this;
+        }
+
+        /**
+         * The enforcer.
+         *
+         * @throws IllegalStateException when the verifier or the policy is missing
+         */
+        public Enforcer build() {
+            if (verifier == null) {
+                throw new IllegalStateException("verifier is required");
+            }
+            if (policy == null) {
+                throw new IllegalStateException("policy is required");
+            }
+            return new Enforcer(this);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package io.scopeenforcer.servlet;
+
+import io.scopeenforcer.Enforcer;
+import io.scopeenforcer.RoutePolicy;
+import io.scopeenforcer.Rule;
+import io.scopeenforcer.scope.Requirement;
+import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
+import io.scopeenforcer.token.TokenVerifier;
+import io.scopeenforcer.token.TrustedIssuer;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/** The filter's configuration, read once: the engine, the mode and how responses look. Immutable. */
+final class FilterSettings {
+
+    /** Every parameter name the filter reads (DESIGN §6, plus realm, retry-after, strict-token-type). */
+    static final List<String> NAMES = List.of("issuer", "jwks-uri", "jwks-file", "audience", "algorithms",
+            "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
+            "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");
+
+    private final Enforcer enforcer;
+    private final Mode mode;
+    private final Responses responses;
+    private final String metadataJson;
+    private final List<String> policyWarnings;
+
+    private FilterSettings(Builder b) {
+        this.enforcer = b.enforcer;
+        this.mode = b.mode;
+        String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
+        this.responses = new Responses(b.realm, metadataUrl, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+                b.retryAfterSeconds);
+        this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
+        this.policyWarnings = enforcer.policy().warnings();
+    }
+
+    static Builder newBuilder() {
+        return new Builder();
+    }
+
+    Enforcer enforcer() {
+        return enforcer;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    Responses responses() {
+        return responses;
+    }
+
+    String metadataJson() {
+        return metadataJson;
+    }
+
+    List<String> policyWarnings() {
+        return policyWarnings;
+    }
+
+    /**
+     * Reads web.xml init-params, then context params, then system properties {@code enforcer.<name>}.
+     *
+     * @throws IllegalArgumentException naming the parameter and why
+     */
+    static FilterSettings fromConfig(FilterConfig config) {
+        ServletContext context = config.getServletContext();
+        UnaryOperator<String> lookup = name -> {
+            String value = config.getInitParameter(name);
+            if (value == null && context != null) {
+                value = context.getInitParameter(name);
+            }
+            if (value == null) {
+                value = System.getProperty("enforcer." + name);
+            }
+            return value == null || value.isBlank() ? null : value.strip();
+        };
+        return fromParameters(lookup, context);
+    }
+
+    static FilterSettings fromParameters(UnaryOperator<String> get, ServletContext context) {
+        String issuer = required(get, "issuer");
+        TrustedIssuer.Builder trusted = TrustedIssuer.newBuilder(issuer);
+        String jwksUri = get.apply("jwks-uri");
+        String jwksFile = get.apply("jwks-file");
+        if ((jwksUri == null) == (jwksFile == null)) {
+            throw new IllegalArgumentException("give exactly one of jwks-uri and jwks-file");
+        }
+        apply("jwks-uri", () -> {
+            if (jwksUri != null) {
+                URI uri = URI.create(jwksUri);
+                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                    throw new IllegalArgumentException("must be an http or https URL");
+                }
+                trusted.jwksUri(uri);
+            }
+        });
+        apply("jwks-file", () -> {
+            if (jwksFile != null) {
+                trusted.jwksFile(Path.of(jwksFile));
+            }
+        });
+        List<String> audiences = list(required(get, "audience"));
+        apply("audience", () -> trusted.audiences(audiences));
+        String algorithms = get.apply("algorithms");
+        if (algorithms != null) {
+            apply("algorithms", () -> trusted.algorithms(list(algorithms)));
+        }
+        String skew = get.apply("clock-skew");
+        if (skew != null) {
+            apply("clock-skew", () -> trusted.clockSkew(duration(skew)));
+        }
+        String strict = get.apply("strict-token-type");
+        if (strict != null) {
+            apply("strict-token-type", () -> trusted.requireAtJwtType(bool(strict)));
+        }
+        TrustedIssuer trustedIssuer = build("issuer", trusted::build);
+
+        TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
+        String scopeClaims = get.apply("scope-claims");
+        if (scopeClaims != null) {
+            apply("scope-claims", () -> verifier.scopeClaims(list(scopeClaims)));
+        }
+        String tenantClaim = get.apply("tenant-claim");
+        if (tenantClaim != null) {
+            apply("tenant-claim", () -> verifier.tenantClaim(tenantClaim));
+        }
+        String realmClaim = get.apply("realm-claim");
+        if (realmClaim != null) {
+            apply("realm-claim", () -> verifier.realmClaim(realmClaim));
+        }
+        String maxEntries = get.apply("cache-max-entries");
+        if (maxEntries != null) {
+            apply("cache-max-entries", () -> verifier.cacheMaxEntries(Long.parseLong(maxEntries)));
+        }
+        String maxTtl = get.apply("cache-max-ttl");
+        if (maxTtl != null) {
+            apply("cache-max-ttl", () -> verifier.cacheMaxTtl(duration(maxTtl)));
+        }
+        String maxLength = get.apply("max-token-length");
+        if (maxLength != null) {
+            apply("max-token-length", () -> verifier.maxTokenLength(Integer.parseInt(maxLength)));
+        }
+        TokenVerifier tokenVerifier = build("issuer", verifier::build);
+
+        String policyName = required(get, "policy");
+        RoutePolicy policy = build("policy", () -> loadPolicy(policyName, context));
+        Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
+        if (maxEntries != null) {
+            engine.decisionCacheMaxTokens(Long.parseLong(maxEntries));
+        }
+
+        Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
+        String mode = get.apply("mode");
+        if (mode != null) {
+            apply("mode", () -> settings.mode(mode(mode)));
+        }
+        String realm = get.apply("realm");
+        if (realm != null) {
+            settings.realm(realm);
+        }
+        String resource = get.apply("resource-metadata");
+        if (resource != null) {
+            apply("resource-metadata", () -> settings.resourceMetadata(resource));
+        }
+        String retryAfter = get.apply("retry-after");
+        if (retryAfter != null) {
+            apply("retry-after", () -> settings.retryAfterSeconds(Long.parseLong(retryAfter)));
+        }
+        return settings.build();
+    }
+
+    private static RoutePolicy loadPolicy(String name, ServletContext context) {
+        if (context != null && name.startsWith("/")) {
+            try (InputStream in = context.getResourceAsStream(name)) {
+                if (in != null) {
+                    return RoutePolicy.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + name + ": " + e.getMessage(), e);
+            }
+        }
+        if (name.startsWith("classpath:")) {
+            String resource = name.substring("classpath:".length());
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no class-path resource " + resource);
+                }
+                return RoutePolicy.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + name + ": " + e.getMessage(), e);
+            }
+        }
+        Path file = Path.of(name);
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("no readable policy at " + name
+                    + " (a web-app resource such as /WEB-INF/policy.txt, classpath:..., or a file)");
+        }
+        return RoutePolicy.load(file);
+    }
+
+    private static String metadataUrl(String resource) {
+        URI uri = URI.create(resource);
+        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
+        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH + path;
+    }
+
+    /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
+    private static String metadata(String resource, List<String> issuers, RoutePolicy policy) {
+        Set<String> scopes = new TreeSet<>();
+        for (Rule rule : policy.rules()) {
+            if (rule.requirement().kind() != Requirement.Kind.SCOPES) {
+                continue;
+            }
+            for (List<String> alternative : rule.requirement().alternatives()) {
+                for (String scope : alternative) {
+                    if (scope.indexOf('{') < 0) {
+                        scopes.add(scope);
+                    }
+                }
+            }
+        }
+        return "{\"resource\":" + Responses.Json.string(resource)
+                + ",\"authorization_servers\":" + Responses.Json.array(issuers)
+                + ",\"scopes_supported\":" + Responses.Json.array(new ArrayList<>(scopes))
+                + ",\"bearer_methods_supported\":[\"header\"]}";
+    }
+
+    private static String required(UnaryOperator<String> get, String name) {
+        String value = get.apply(name);
+        if (value == null) {
+            throw new IllegalArgumentException("parameter " + name + " is required");
+        }
+        return value;
+    }
+
+    private static void apply(String name, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("parameter " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T build(String name, java.util.function.Supplier<T> builder) {
+        try {
+            return builder.get();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("parameter " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> list(String value) {
+        List<String> out = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                out.add(item.strip());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("empty list");
+        }
+        return out;
+    }
+
+    /** Seconds ({@code 60}) or an ISO-8601 duration ({@code PT1M}). */
+    static Duration duration(String value) {
+        try {
+            if (value.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(value));
+            }
+            return Duration.parse(value.toUpperCase(Locale.ROOT));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not seconds or an ISO-8601 duration: " + value);
+        }
+    }
+
+    static boolean bool(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false: " + value);
+        };
+    }
+
+    static Mode mode(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "enforcing" -> Mode.ENFORCING;
+            case "permissive" -> Mode.PERMISSIVE;
+            default -> throw new IllegalArgumentException("not enforcing or permissive: " + value);
+        };
+    }
+
+    static final class Builder {
+        private Enforcer enforcer;
+        private Mode mode = Mode.ENFORCING;
+        private String realm = "api";
+        private String resource;
+        private long retryAfterSeconds = 5;
+        private List<String> issuers = List.of();
+
+        private Builder() {
+        }
+
+        Builder enforcer(Enforcer enforcer) {
+            this.enforcer = enforcer;
+            return this;
+        }
+
+        Builder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        Builder realm(String realm) {
+            this.realm = realm;
+            return this;
+        }
+
+        Builder resourceMetadata(String resource) {
+            URI uri = URI.create(resource);
+            if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("must be an absolute URL without query or fragment");
+            }
+            this.resource = resource;
+            return this;
+        }
+
+        Builder retryAfterSeconds(long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("retry-after must be at least 1 second");
+            }
+            this.retryAfterSeconds = seconds;
+            return this;
+        }
+
+        Builder issuers(List<String> issuers) {
+            this.issuers = List.copyOf(issuers);
+            return this;
+        }
+
+        FilterSettings build() {
+            if (enforcer == null) {
+                throw new IllegalStateException("enforcer is required");
+            }
+            return new FilterSettings(this);
+        }
+    }
+}

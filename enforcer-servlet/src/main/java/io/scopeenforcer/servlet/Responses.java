@@ -1,0 +1,149 @@
+package io.scopeenforcer.servlet;
+
+import io.scopeenforcer.Decision;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes denials as RFC 6750 challenges with an RFC 9457 {@code application/problem+json} body. Every value
+ * written is ours or sanitized: no token, header or long path is echoed.
+ */
+final class Responses {
+
+    private final String challengePrefix;
+    private final String allowHeader;
+    private final long retryAfterSeconds;
+
+    /**
+     * @param realm the challenge's {@code realm}, or null
+     * @param resourceMetadataUrl the challenge's {@code resource_metadata} (RFC 9728 §5.1), or null
+     */
+    Responses(String realm, String resourceMetadataUrl, String allowHeader, long retryAfterSeconds) {
+        StringBuilder prefix = new StringBuilder("Bearer");
+        String separator = " ";
+        if (realm != null) {
+            prefix.append(separator).append("realm=\"").append(quotable(realm)).append('"');
+            separator = ", ";
+        }
+        if (resourceMetadataUrl != null) {
+            prefix.append(separator).append("resource_metadata=\"").append(quotable(resourceMetadataUrl)).append('"');
+        }
+        this.challengePrefix = prefix.toString();
+        this.allowHeader = allowHeader;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** The {@code WWW-Authenticate} value for a denial, or null when the denial carries none. */
+    String challenge(Decision.Deny deny) {
+        switch (deny.reason()) {
+            case METHOD_NOT_ALLOWED, KEYS_UNAVAILABLE, NO_RULE:
+                return null;
+            case MISSING_TOKEN:
+                return challengePrefix;
+            default:
+                break;
+        }
+        StringBuilder out = new StringBuilder(challengePrefix);
+        out.append(challengePrefix.length() > "Bearer".length() ? ", " : " ");
+        out.append("error=\"").append(deny.error()).append('"');
+        out.append(", error_description=\"").append(quotable(deny.description())).append('"');
+        if (!deny.requiredScopes().isEmpty()) {
+            out.append(", scope=\"").append(quotable(String.join(" ", deny.requiredScopes()))).append('"');
+        }
+        return out.toString();
+    }
+
+    void write(HttpServletResponse response, Decision.Deny deny) throws IOException {
+        response.resetBuffer();
+        response.setStatus(deny.status());
+        String challenge = challenge(deny);
+        if (challenge != null) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
+        if (deny.reason() == Decision.Reason.METHOD_NOT_ALLOWED) {
+            response.setHeader("Allow", allowHeader);
+        }
+        if (deny.reason() == Decision.Reason.KEYS_UNAVAILABLE) {
+            response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        }
+        response.setHeader("Cache-Control", "no-store");
+        byte[] body = problem(deny).getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The RFC 9457 problem document. */
+    static String problem(Decision.Deny deny) {
+        StringBuilder json = new StringBuilder(256).append('{');
+        json.append("\"type\":\"about:blank\"");
+        json.append(",\"title\":").append(Json.string(title(deny.status())));
+        json.append(",\"status\":").append(deny.status());
+        json.append(",\"detail\":").append(Json.string(deny.description()));
+        if (deny.error() != null) {
+            json.append(",\"error\":").append(Json.string(deny.error()));
+        }
+        json.append(",\"reason\":").append(Json.string(deny.reason().name().toLowerCase(java.util.Locale.ROOT)));
+        if (!deny.requiredScopes().isEmpty()) {
+            json.append(",\"required_scopes\":").append(Json.array(deny.requiredScopes()));
+        }
+        return json.append('}').toString();
+    }
+
+    static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 405 -> "Method Not Allowed";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+        };
+    }
+
+    /** RFC 6750 §3: error_description and scope values use %x20-21 / %x23-5B / %x5D-7E only. */
+    static String quotable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? c : '?');
+        }
+        return out.toString();
+    }
+
+    /** Minimal JSON writing for our own documents. */
+    static final class Json {
+        private Json() {
+        }
+
+        static String string(String value) {
+            StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    default -> {
+                        if (c < 0x20 || c > 0x7E) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            return out.append('"').toString();
+        }
+
+        static String array(List<String> values) {
+            StringBuilder out = new StringBuilder("[");
+            for (int i = 0; i < values.size(); i++) {
+                out.append(i == 0 ? "" : ",").append(string(values.get(i)));
+            }
+            return out.append(']').toString();
+        }
+    }
+}
