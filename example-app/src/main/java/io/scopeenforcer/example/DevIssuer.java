@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -13,7 +15,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.scopeenforcer.negotiation.ClientRegistration;
 import io.scopeenforcer.negotiation.NegotiationResult;
 import io.scopeenforcer.negotiation.Negotiator;
@@ -207,7 +208,10 @@ final class DevIssuer {
                 .type(new JOSEObjectType("at+jwt"))
                 .keyID(key.getKeyID())
                 .build();
-        SignedJWT jwt = new SignedJWT(header, claims.build());
+        Map<String, Object> payload = claims.build().toJSONObject();
+        // Nimbus writes a one-element audience as a string; DESIGN §7 promises an array, whatever its length.
+        payload.put("aud", new ArrayList<>(granted.audiences()));
+        JWSObject jwt = new JWSObject(header, new Payload(payload));
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {

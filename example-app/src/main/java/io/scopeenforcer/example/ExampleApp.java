@@ -122,7 +122,10 @@ public final class ExampleApp {
             }
             throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
-        return new Running(server, port, options, devIssuer, parameters);
+        // What the filter was given in the end: web.xml's init-params with the command line's on top.
+        Map<String, String> effective = webapp.getServletHandler().getFilter(EnforcedWebApp.FILTER_NAME)
+                .getInitParameters();
+        return new Running(server, port, options, devIssuer, effective);
     }
 
     /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
@@ -219,7 +222,8 @@ public final class ExampleApp {
             if (!options.host().equals(Options.DEFAULT_HOST)) {
                 b.append(" (listening on ").append(options.host()).append(')');
             }
-            b.append(" - filter mode ").append(parameters.getOrDefault("mode", "as in web.xml")).append('\n');
+            b.append(" (filter: ").append(parameters.get("mode")).append(" mode, policy ")
+                    .append(parameters.get("policy")).append(")\n");
             if (devIssuer == null) {
                 b.append("Trusting issuer ").append(parameters.get("issuer")).append(" (keys: ")
                         .append(parameters.getOrDefault("jwks-uri", parameters.get("jwks-file")))

@@ -149,7 +149,7 @@ class TokenEndpointTest {
         assertEquals("acme-auditor", claims.getSubject());
         assertEquals("acme-auditor", claims.getStringClaim("client_id"));
         assertEquals(List.of(api.base().toString()), claims.getAudience());
-        assertTrue(claims.getClaim("aud") instanceof List<?>, "aud is an array");
+        assertEquals(List.of(api.base().toString()), jwt.getPayload().toJSONObject().get("aud"), "aud is an array");
         assertEquals(claims.getIssueTime(), claims.getNotBeforeTime());
         assertEquals(Duration.ofSeconds(300).toMillis(),
                 claims.getExpirationTime().getTime() - claims.getIssueTime().getTime());
@@ -176,7 +176,7 @@ class TokenEndpointTest {
         SignedJWT jwt = SignedJWT.parse(api.token(client, scope));
 
         List<String> expected = audience.stream().map(a -> a.replace("BASE", api.base().toString())).toList();
-        assertEquals(expected, jwt.getJWTClaimsSet().getAudience());
+        assertEquals(expected, jwt.getPayload().toJSONObject().get("aud"), "an array, even of one");
     }
 
     @Test
