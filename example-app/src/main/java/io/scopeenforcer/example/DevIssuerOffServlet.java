@@ -13,6 +13,7 @@ final class DevIssuerOffServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** 404 for every method. */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Http.writeProblem(response, Http.notFound("the development issuer is off: this app trusts another issuer"));

@@ -31,6 +31,7 @@ final class EnforcedWebApp extends WebAppContext {
         this.devIssuer = devIssuer;
     }
 
+    /** Sets the command line's filter parameters and adds the issuer's servlets, then starts the web app. */
     @Override
     protected void startWebapp() throws Exception {
         ServletHandler handler = getServletHandler();

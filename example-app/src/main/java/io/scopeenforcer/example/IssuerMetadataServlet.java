@@ -23,6 +23,7 @@ final class IssuerMetadataServlet extends HttpServlet {
         this.issuer = issuer;
     }
 
+    /** The JWK set or the metadata, by the path it was mapped to. */
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String json = JWKS_PATH.equals(request.getServletPath()) ? issuer.jwksJson() : issuer.metadataJson();

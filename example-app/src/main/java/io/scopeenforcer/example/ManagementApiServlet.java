@@ -86,7 +86,7 @@ public final class ManagementApiServlet extends HttpServlet {
         }
         String resource = s.get(4);
         if (!RESOURCES.containsKey(resource)) {
-            throw Http.notFound("no such collection; a realm has " + String.join(", ", RESOURCES.keySet()));
+            throw Http.notFound("no such collection; a realm has applications, groups, identities, resource-servers");
         }
         String collection = realms + "/" + realm + "/" + resource;
         switch (s.size()) {

@@ -37,6 +37,7 @@ final class TokenEndpoint extends HttpServlet {
         this.issuer = issuer;
     }
 
+    /** Answers a token request with a token response or an RFC 6749 §5.2 error; never cached. */
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         DevIssuer.Outcome outcome = handle(request);
