@@ -77,10 +77,6 @@ final class DevIssuer {
             body.put("error_description", description);
             return new Outcome(status, body);
         }
-
-        boolean ok() {
-            return status == 200;
-        }
     }
 
     /**
@@ -110,10 +106,6 @@ final class DevIssuer {
         this.negotiator = Negotiator.newBuilder().catalog(CATALOG).resourceServerAudience(issuer).build();
         this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
         this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
-    }
-
-    String issuer() {
-        return issuer;
     }
 
     Duration accessTokenTtl() {
