@@ -2,6 +2,7 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
+import io.scopeenforcer.UntrustedText;
 import io.scopeenforcer.Rule;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
@@ -145,7 +146,7 @@ final class FilterSettings {
         }
         String maxEntries = get.apply("cache-max-entries");
         if (maxEntries != null) {
-            apply("cache-max-entries", () -> verifier.cacheMaxEntries(Long.parseLong(maxEntries)));
+            apply("cache-max-entries", () -> verifier.cacheMaxEntries(number(maxEntries)));
         }
         String maxTtl = get.apply("cache-max-ttl");
         if (maxTtl != null) {
@@ -153,7 +154,7 @@ final class FilterSettings {
         }
         String maxLength = get.apply("max-token-length");
         if (maxLength != null) {
-            apply("max-token-length", () -> verifier.maxTokenLength(Integer.parseInt(maxLength)));
+            apply("max-token-length", () -> verifier.maxTokenLength(Math.toIntExact(number(maxLength))));
         }
         TokenVerifier tokenVerifier = build("issuer", verifier::build);
 
@@ -161,7 +162,7 @@ final class FilterSettings {
         RoutePolicy policy = build("policy", () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
         if (maxEntries != null) {
-            engine.decisionCacheMaxTokens(Long.parseLong(maxEntries));
+            engine.decisionCacheMaxTokens(number(maxEntries));
         }
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
@@ -179,7 +180,7 @@ final class FilterSettings {
         }
         String retryAfter = get.apply("retry-after");
         if (retryAfter != null) {
-            apply("retry-after", () -> settings.retryAfterSeconds(Long.parseLong(retryAfter)));
+            apply("retry-after", () -> settings.retryAfterSeconds(number(retryAfter)));
         }
         return settings.build();
     }
@@ -277,15 +278,23 @@ final class FilterSettings {
         return out;
     }
 
+    /** A whole number of at most nine digits; the message does not echo the value. */
+    static long number(String value) {
+        if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("not a whole number of at most nine digits");
+        }
+        return Long.parseLong(value);
+    }
+
     /** Seconds ({@code 60}) or an ISO-8601 duration ({@code PT1M}). */
     static Duration duration(String value) {
         try {
-            if (value.chars().allMatch(Character::isDigit)) {
-                return Duration.ofSeconds(Long.parseLong(value));
+            if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return Duration.ofSeconds(number(value));
             }
             return Duration.parse(value.toUpperCase(Locale.ROOT));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not seconds or an ISO-8601 duration: " + value);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not seconds or an ISO-8601 duration: " + UntrustedText.quote(value));
         }
     }
 
@@ -293,7 +302,7 @@ final class FilterSettings {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("not true or false: " + value);
+            default -> throw new IllegalArgumentException("not true or false: " + UntrustedText.quote(value));
         };
     }
 
@@ -301,7 +310,7 @@ final class FilterSettings {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "enforcing" -> Mode.ENFORCING;
             case "permissive" -> Mode.PERMISSIVE;
-            default -> throw new IllegalArgumentException("not enforcing or permissive: " + value);
+            default -> throw new IllegalArgumentException("not enforcing or permissive: " + UntrustedText.quote(value));
         };
     }
 
