@@ -20,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -31,6 +32,11 @@ final class FilterSettings {
     static final List<String> NAMES = List.of("issuer", "jwks-uri", "jwks-file", "audience", "algorithms",
             "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
             "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");
+
+    /** {@link TrustedIssuer.Builder} setting names and the parameters that feed them. */
+    private static final Map<String, String> ISSUER_SETTINGS = Map.of("jwksUri", "jwks-uri", "jwksFile", "jwks-file",
+            "algorithms", "algorithms", "audiences", "audience", "clockSkew", "clock-skew",
+            "requireAtJwtType", "strict-token-type");
 
     private final Enforcer enforcer;
     private final Mode mode;
@@ -114,8 +120,8 @@ final class FilterSettings {
                 trusted.jwksFile(Path.of(jwksFile));
             }
         });
-        List<String> audiences = list(required(get, "audience"));
-        apply("audience", () -> trusted.audiences(audiences));
+        String audiences = required(get, "audience");
+        apply("audience", () -> trusted.audiences(list(audiences)));
         String algorithms = get.apply("algorithms");
         if (algorithms != null) {
             apply("algorithms", () -> trusted.algorithms(list(algorithms)));
@@ -128,7 +134,15 @@ final class FilterSettings {
         if (strict != null) {
             apply("strict-token-type", () -> trusted.requireAtJwtType(bool(strict)));
         }
-        TrustedIssuer trustedIssuer = build("issuer", trusted::build);
+        TrustedIssuer trustedIssuer;
+        try {
+            trustedIssuer = trusted.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The builder checks several settings together (a plain-http jwks-uri, an unreadable jwks-file,
+            // HMAC algorithms without a secret) and names them in its own terms: name the parameter instead.
+            String parameter = issuerParameterIn(e.getMessage(), issuer);
+            throw new IllegalArgumentException("parameter " + parameter + ": " + e.getMessage(), e);
+        }
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
         String scopeClaims = get.apply("scope-claims");
@@ -238,6 +252,25 @@ final class FilterSettings {
                 + ",\"authorization_servers\":" + Responses.Json.array(issuers)
                 + ",\"scopes_supported\":" + Responses.Json.array(new ArrayList<>(scopes))
                 + ",\"bearer_methods_supported\":[\"header\"]}";
+    }
+
+    /** The parameter behind a {@link TrustedIssuer.Builder} setting named in its message; else {@code issuer}. */
+    static String issuerParameterIn(String message, String issuer) {
+        if (message == null) {
+            return "issuer";
+        }
+        String prefix = "issuer " + issuer + ": ";
+        String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        String parameter = "issuer";
+        int first = Integer.MAX_VALUE;
+        for (Map.Entry<String, String> setting : ISSUER_SETTINGS.entrySet()) {
+            int at = text.indexOf(setting.getKey());
+            if (at >= 0 && at < first) {
+                first = at;
+                parameter = setting.getValue();
+            }
+        }
+        return parameter;
     }
 
     private static String required(UnaryOperator<String> get, String name) {
