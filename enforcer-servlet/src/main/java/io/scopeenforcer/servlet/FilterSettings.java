@@ -42,6 +42,7 @@ final class FilterSettings {
     private final Mode mode;
     private final Responses responses;
     private final String metadataJson;
+    private final Set<String> metadataPaths;
     private final List<String> policyWarnings;
 
     private FilterSettings(Builder b) {
@@ -51,6 +52,9 @@ final class FilterSettings {
         this.responses = new Responses(b.realm, metadataUrl, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
                 b.retryAfterSeconds);
         this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
+        this.metadataPaths = b.resource == null ? Set.of()
+                : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
+                        ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
         this.policyWarnings = enforcer.policy().warnings();
     }
 
@@ -72,6 +76,14 @@ final class FilterSettings {
 
     String metadataJson() {
         return metadataJson;
+    }
+
+    /**
+     * Paths within the context where the metadata is served: the well-known path, and the same followed by the
+     * resource identifier's path, which is where {@code resource_metadata} points (RFC 9728 §3.1).
+     */
+    Set<String> metadataPaths() {
+        return metadataPaths;
     }
 
     List<String> policyWarnings() {
@@ -229,8 +241,14 @@ final class FilterSettings {
 
     private static String metadataUrl(String resource) {
         URI uri = URI.create(resource);
-        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
-        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH + path;
+        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH
+                + resourcePath(resource);
+    }
+
+    /** The resource identifier's path as RFC 9728 §3.1 appends it to the well-known path; "" for none or "/". */
+    private static String resourcePath(String resource) {
+        String path = URI.create(resource).getRawPath();
+        return path == null || path.equals("/") ? "" : path;
     }
 
     /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */

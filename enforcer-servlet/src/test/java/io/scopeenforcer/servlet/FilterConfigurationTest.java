@@ -273,6 +273,23 @@ class FilterConfigurationTest {
     }
 
     @Test
+    void metadataWhenResourceHasPathThenServedWhereTheChallengePoints() throws Exception {
+        Map<String, String> params = goodParams();
+        params.put("resource-metadata", FilterServer.RESOURCE + "/api");
+        try (FilterServer server = FilterServer.start("/", params)) {
+            // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
+            String url = FilterServer.RESOURCE + ScopeEnforcementFilter.METADATA_PATH + "/api";
+            assertEquals("Bearer realm=\"api\", resource_metadata=\"" + url + "\"",
+                    server.get("/paas/analytics/reports").header("WWW-Authenticate"));
+            Reply reply = server.get(ScopeEnforcementFilter.METADATA_PATH + "/api");
+            assertEquals(200, reply.status(), "the challenge must not point at a 403: " + reply.body());
+            assertEquals(FilterServer.RESOURCE + "/api", JSONObjectUtils.parse(reply.body()).get("resource"));
+            assertEquals(200, server.get(ScopeEnforcementFilter.METADATA_PATH).status(), "still served here too");
+            assertEquals(403, server.get(ScopeEnforcementFilter.METADATA_PATH + "/other").status());
+        }
+    }
+
+    @Test
     void metadataWhenContextPathThenServedInsideTheContext() throws Exception {
         try (FilterServer server = FilterServer.start("/app", goodParams())) {
             Reply reply = server.get(ScopeEnforcementFilter.METADATA_PATH);
