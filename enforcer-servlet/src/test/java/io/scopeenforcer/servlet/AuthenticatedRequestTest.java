@@ -70,6 +70,12 @@ class AuthenticatedRequestTest {
                 row("resource/action scope on a tenant route", IDP.token().scope("applications:read groups:read")
                         .tenant("acme").realm("prod").sign(),
                         withRole("/v1/tenants/acme/realms/prod/applications", "groups:read"), "alice", true),
+                row("percent-encoded tenant decodes to the token's tenant", IDP.token().scope("applications:read")
+                        .tenant("acme").realm("prod").sign(),
+                        withRole("/v1/tenants/ac%6De/realms/prod/applications", "applications:read"), "alice", true),
+                row("realm * in the token opens every realm of its tenant", IDP.token().scope("applications:read")
+                        .tenant("acme").realm("*").sign(),
+                        withRole("/v1/tenants/acme/realms/dev/applications/a1", "applications:read"), "alice", true),
                 row("authenticated route, scope from scp", IDP.token().scp("openid", "profile").subject("bob").sign(),
                         withRole("/me", "profile"), "bob", true),
                 row("no sub: the client id is the principal", IDP.token().noSubject().clientId("svc-client")

@@ -176,6 +176,14 @@ class ResponseTableTest {
                         get("/v1/tenants/acme/realms/prod/applications"), 403,
                         insufficientScope("the token is bound to another tenant", "applications:read"),
                         "the token is bound to another tenant", List.of("applications:read")),
+                row("path variable that cannot form a scope", good, get("/paas/a%20b/reports"), 403,
+                        CHALLENGE + ", error=\"insufficient_scope\", error_description=\"a path variable cannot form"
+                                + " the scope 'urn:opc:resource:consumer:paas:{service}...'\"",
+                        "a path variable cannot form the scope 'urn:opc:resource:consumer:paas:{service}...'", none()),
+                row("tenant in another case", IDP.token().scope("applications:read").tenant("acme").realm("prod")
+                        .sign(), get("/v1/tenants/ACME/realms/prod/applications"), 403,
+                        insufficientScope("the token is bound to another tenant", "applications:read"),
+                        "the token is bound to another tenant", List.of("applications:read")),
                 row("consumer::all on an admin route", IDP.token().scope(CONSUMER_ALL).sign(), get("/admin/v1/Users"),
                         403, insufficientScope(CONSUMER_ALL + " never opens admin APIs", ADMIN),
                         CONSUMER_ALL + " never opens admin APIs", List.of(ADMIN)),
