@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -33,10 +34,16 @@ final class FilterSettings {
             "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
             "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");
 
+    /** {@link TrustedIssuer.Builder} setting names and the parameters that feed them. */
+    private static final Map<String, String> ISSUER_SETTINGS = Map.of("jwksUri", "jwks-uri", "jwksFile", "jwks-file",
+            "algorithms", "algorithms", "audiences", "audience", "clockSkew", "clock-skew",
+            "requireAtJwtType", "strict-token-type");
+
     private final Enforcer enforcer;
     private final Mode mode;
     private final Responses responses;
     private final String metadataJson;
+    private final Set<String> metadataPaths;
     private final List<String> policyWarnings;
 
     private FilterSettings(Builder b) {
@@ -46,6 +53,9 @@ final class FilterSettings {
         this.responses = new Responses(b.realm, metadataUrl, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
                 b.retryAfterSeconds);
         this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
+        this.metadataPaths = b.resource == null ? Set.of()
+                : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
+                        ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
         this.policyWarnings = enforcer.policy().warnings();
     }
 
@@ -67,6 +77,14 @@ final class FilterSettings {
 
     String metadataJson() {
         return metadataJson;
+    }
+
+    /**
+     * Paths within the context where the metadata is served: the well-known path, and the same followed by the
+     * resource identifier's path, which is where {@code resource_metadata} points (RFC 9728 §3.1).
+     */
+    Set<String> metadataPaths() {
+        return metadataPaths;
     }
 
     List<String> policyWarnings() {
@@ -115,8 +133,8 @@ final class FilterSettings {
                 trusted.jwksFile(Path.of(jwksFile));
             }
         });
-        List<String> audiences = list(required(get, "audience"));
-        apply("audience", () -> trusted.audiences(audiences));
+        String audiences = required(get, "audience");
+        apply("audience", () -> trusted.audiences(list(audiences)));
         String algorithms = get.apply("algorithms");
         if (algorithms != null) {
             apply("algorithms", () -> trusted.algorithms(list(algorithms)));
@@ -129,7 +147,15 @@ final class FilterSettings {
         if (strict != null) {
             apply("strict-token-type", () -> trusted.requireAtJwtType(bool(strict)));
         }
-        TrustedIssuer trustedIssuer = build("issuer", trusted::build);
+        TrustedIssuer trustedIssuer;
+        try {
+            trustedIssuer = trusted.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The builder checks several settings together (a plain-http jwks-uri, an unreadable jwks-file,
+            // HMAC algorithms without a secret) and names them in its own terms: name the parameter instead.
+            String parameter = issuerParameterIn(e.getMessage(), issuer);
+            throw new IllegalArgumentException("parameter " + parameter + ": " + e.getMessage(), e);
+        }
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
         String scopeClaims = get.apply("scope-claims");
@@ -216,8 +242,14 @@ final class FilterSettings {
 
     private static String metadataUrl(String resource) {
         URI uri = URI.create(resource);
-        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
-        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH + path;
+        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH
+                + resourcePath(resource);
+    }
+
+    /** The resource identifier's path as RFC 9728 §3.1 appends it to the well-known path; "" for none or "/". */
+    private static String resourcePath(String resource) {
+        String path = URI.create(resource).getRawPath();
+        return path == null || path.equals("/") ? "" : path;
     }
 
     /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
@@ -239,6 +271,25 @@ final class FilterSettings {
                 + ",\"authorization_servers\":" + Responses.Json.array(issuers)
                 + ",\"scopes_supported\":" + Responses.Json.array(new ArrayList<>(scopes))
                 + ",\"bearer_methods_supported\":[\"header\"]}";
+    }
+
+    /** The parameter behind a {@link TrustedIssuer.Builder} setting named in its message; else {@code issuer}. */
+    static String issuerParameterIn(String message, String issuer) {
+        if (message == null) {
+            return "issuer";
+        }
+        String prefix = "issuer " + issuer + ": ";
+        String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        String parameter = "issuer";
+        int first = Integer.MAX_VALUE;
+        for (Map.Entry<String, String> setting : ISSUER_SETTINGS.entrySet()) {
+            int at = text.indexOf(setting.getKey());
+            if (at >= 0 && at < first) {
+                first = at;
+                parameter = setting.getValue();
+            }
+        }
+        return parameter;
     }
 
     private static String required(UnaryOperator<String> get, String name) {
