@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The filter's configuration, read once: the engine, the mode and how responses look. Immutable. */
@@ -119,34 +120,13 @@ final class FilterSettings {
         if ((jwksUri == null) == (jwksFile == null)) {
             throw new IllegalArgumentException("give exactly one of jwks-uri and jwks-file");
         }
-        apply("jwks-uri", () -> {
-            if (jwksUri != null) {
-                URI uri = URI.create(jwksUri);
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                    throw new IllegalArgumentException("must be an http or https URL");
-                }
-                trusted.jwksUri(uri);
-            }
-        });
-        apply("jwks-file", () -> {
-            if (jwksFile != null) {
-                trusted.jwksFile(Path.of(jwksFile));
-            }
-        });
+        ifSet(get, "jwks-uri", v -> trusted.jwksUri(httpUrl(v)));
+        ifSet(get, "jwks-file", v -> trusted.jwksFile(Path.of(v)));
         String audiences = required(get, "audience");
         apply("audience", () -> trusted.audiences(list(audiences)));
-        String algorithms = get.apply("algorithms");
-        if (algorithms != null) {
-            apply("algorithms", () -> trusted.algorithms(list(algorithms)));
-        }
-        String skew = get.apply("clock-skew");
-        if (skew != null) {
-            apply("clock-skew", () -> trusted.clockSkew(duration(skew)));
-        }
-        String strict = get.apply("strict-token-type");
-        if (strict != null) {
-            apply("strict-token-type", () -> trusted.requireAtJwtType(bool(strict)));
-        }
+        ifSet(get, "algorithms", v -> trusted.algorithms(list(v)));
+        ifSet(get, "clock-skew", v -> trusted.clockSkew(duration(v)));
+        ifSet(get, "strict-token-type", v -> trusted.requireAtJwtType(bool(v)));
         TrustedIssuer trustedIssuer;
         try {
             trustedIssuer = trusted.build();
@@ -158,56 +138,24 @@ final class FilterSettings {
         }
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
-        String scopeClaims = get.apply("scope-claims");
-        if (scopeClaims != null) {
-            apply("scope-claims", () -> verifier.scopeClaims(list(scopeClaims)));
-        }
-        String tenantClaim = get.apply("tenant-claim");
-        if (tenantClaim != null) {
-            apply("tenant-claim", () -> verifier.tenantClaim(tenantClaim));
-        }
-        String realmClaim = get.apply("realm-claim");
-        if (realmClaim != null) {
-            apply("realm-claim", () -> verifier.realmClaim(realmClaim));
-        }
-        String maxEntries = get.apply("cache-max-entries");
-        if (maxEntries != null) {
-            apply("cache-max-entries", () -> verifier.cacheMaxEntries(number(maxEntries)));
-        }
-        String maxTtl = get.apply("cache-max-ttl");
-        if (maxTtl != null) {
-            apply("cache-max-ttl", () -> verifier.cacheMaxTtl(duration(maxTtl)));
-        }
-        String maxLength = get.apply("max-token-length");
-        if (maxLength != null) {
-            apply("max-token-length", () -> verifier.maxTokenLength(Math.toIntExact(number(maxLength))));
-        }
+        ifSet(get, "scope-claims", v -> verifier.scopeClaims(list(v)));
+        ifSet(get, "tenant-claim", verifier::tenantClaim);
+        ifSet(get, "realm-claim", verifier::realmClaim);
+        ifSet(get, "cache-max-entries", v -> verifier.cacheMaxEntries(number(v)));
+        ifSet(get, "cache-max-ttl", v -> verifier.cacheMaxTtl(duration(v)));
+        ifSet(get, "max-token-length", v -> verifier.maxTokenLength(Math.toIntExact(number(v))));
         TokenVerifier tokenVerifier = build("issuer", verifier::build);
 
         String policyName = required(get, "policy");
         RoutePolicy policy = build("policy", () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
-        if (maxEntries != null) {
-            engine.decisionCacheMaxTokens(number(maxEntries));
-        }
+        ifSet(get, "cache-max-entries", v -> engine.decisionCacheMaxTokens(number(v)));
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
-        String mode = get.apply("mode");
-        if (mode != null) {
-            apply("mode", () -> settings.mode(mode(mode)));
-        }
-        String realm = get.apply("realm");
-        if (realm != null) {
-            settings.realm(realm);
-        }
-        String resource = get.apply("resource-metadata");
-        if (resource != null) {
-            apply("resource-metadata", () -> settings.resourceMetadata(resource));
-        }
-        String retryAfter = get.apply("retry-after");
-        if (retryAfter != null) {
-            apply("retry-after", () -> settings.retryAfterSeconds(number(retryAfter)));
-        }
+        ifSet(get, "mode", v -> settings.mode(mode(v)));
+        ifSet(get, "realm", settings::realm);
+        ifSet(get, "resource-metadata", settings::resourceMetadata);
+        ifSet(get, "retry-after", v -> settings.retryAfterSeconds(number(v)));
         return settings.build();
     }
 
@@ -298,6 +246,22 @@ final class FilterSettings {
             throw new IllegalArgumentException("parameter " + name + " is required");
         }
         return value;
+    }
+
+    private static URI httpUrl(String value) {
+        URI uri = URI.create(value);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("must be an http or https URL");
+        }
+        return uri;
+    }
+
+    /** Hands a set parameter to {@code setter}, naming the parameter in any complaint. */
+    private static void ifSet(UnaryOperator<String> get, String name, Consumer<String> setter) {
+        String value = get.apply(name);
+        if (value != null) {
+            apply(name, () -> setter.accept(value));
+        }
     }
 
     private static void apply(String name, Runnable setter) {
