@@ -116,8 +116,15 @@ public final class ScopeEnforcementFilter implements Filter {
         }
         Decision decision;
         BearerExtractor.Result bearer = BearerExtractor.extract(request);
-        if (bearer.problem() != null) {
-            decision = Decision.Deny.invalidRequest(bearer.problem());
+        String problem = bearer.problem();
+        if (problem == null && bearer.token() != null
+                && !s.enforcer().verifier().isCachedVerified(bearer.token())) {
+            // The scan of the token's characters is skipped for a token that verified before: it could not fail
+            // (see BearerExtractor.candidate), and it is the longest loop of a cached request.
+            problem = BearerExtractor.checkToken(bearer.token());
+        }
+        if (problem != null) {
+            decision = Decision.Deny.invalidRequest(problem);
         } else if (path == null) {
             decision = Decision.Deny.invalidRequest("the request path is outside the context path");
         } else {
