@@ -7,6 +7,7 @@ import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.token.TokenResult;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.VerifiedToken;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -175,10 +176,34 @@ public final class Enforcer {
     public record DecisionStats(long hits, long misses, long tokens) {
     }
 
-    /** The parts of a request that a decision for one token depends on: the rule and its variables. */
-    private record DecisionKey(Rule rule, Map<String, String> variables) {
+    /**
+     * The parts of a request that a decision for one token depends on: the rule and its variables' values
+     * as an array, so that a request answered from the cache never builds the variables map.
+     */
+    private static final class DecisionKey {
+        private final Rule rule;
+        private final String[] values;
+        private final int hash;
+
+        private DecisionKey(Rule rule, String[] values) {
+            this.rule = rule;
+            this.values = values;
+            this.hash = 31 * rule.hashCode() + Arrays.hashCode(values);
+        }
+
         static DecisionKey of(RouteMatch match) {
-            return new DecisionKey(match.rule(), match.variables());
+            return new DecisionKey(match.rule(), match.values());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DecisionKey other && other.hash == hash && other.rule == rule
+                    && Arrays.equals(other.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 

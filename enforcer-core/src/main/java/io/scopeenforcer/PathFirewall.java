@@ -1,6 +1,7 @@
 package io.scopeenforcer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -38,20 +39,26 @@ final class PathFirewall {
         if (raw.length() > MAX_LENGTH) {
             return reject("the path is too long");
         }
-        List<String> segments = new ArrayList<>();
-        StringBuilder segment = new StringBuilder();
+        // A segment without escapes is a substring of the raw path; only a segment with a %XX is built char by
+        // char. The checks and their order (hence the reported rejection) are the same either way.
+        List<String> segments = new ArrayList<>(8);
+        StringBuilder decodedSegment = null;
+        int segmentStart = 1;
+        boolean escaped = false;
         for (int i = 1; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '/') {
+                String segment = escaped ? decodedSegment.toString() : raw.substring(segmentStart, i);
                 String problem = endSegment(segment, false);
                 if (problem != null) {
                     return reject(problem);
                 }
-                segments.add(segment.toString());
+                segments.add(segment);
                 if (segments.size() > MAX_SEGMENTS) {
                     return reject("the path has too many segments");
                 }
-                segment.setLength(0);
+                segmentStart = i + 1;
+                escaped = false;
                 continue;
             }
             if (c == '%') {
@@ -69,7 +76,15 @@ final class PathFirewall {
                 if (problem != null) {
                     return reject(problem);
                 }
-                segment.append(decoded);
+                if (!escaped) {
+                    if (decodedSegment == null) {
+                        decodedSegment = new StringBuilder();
+                    }
+                    decodedSegment.setLength(0);
+                    decodedSegment.append(raw, segmentStart, i);
+                    escaped = true;
+                }
+                decodedSegment.append(decoded);
                 i += 2;
                 continue;
             }
@@ -77,22 +92,41 @@ final class PathFirewall {
             if (problem != null) {
                 return reject(problem);
             }
-            segment.append(c);
+            if (escaped) {
+                decodedSegment.append(c);
+            }
         }
-        String problem = endSegment(segment, true);
+        String last = escaped ? decodedSegment.toString() : raw.substring(Math.min(segmentStart, raw.length()));
+        String problem = endSegment(last, true);
         if (problem != null) {
             return reject(problem);
         }
         if (raw.length() > 1) {
-            segments.add(segment.toString());
+            segments.add(last);
         }
         if (segments.size() > MAX_SEGMENTS) {
             return reject("the path has too many segments");
         }
-        return new Result(List.copyOf(segments), null);
+        return new Result(Collections.unmodifiableList(segments), null);
     }
 
+    /** Why each ASCII character is refused in a raw path, or null; everything above ASCII is refused. */
+    private static final String[] RAW_PROBLEMS = rawProblems();
+
+    private static String[] rawProblems() {
+        String[] problems = new String[128];
+        for (char c = 0; c < 128; c++) {
+            problems[c] = rawProblem(c);
+        }
+        return problems;
+    }
+
+    /** By table: this runs for every character of every request path. */
     private static String checkRaw(char c) {
+        return c < 128 ? RAW_PROBLEMS[c] : rawProblem(c);
+    }
+
+    private static String rawProblem(char c) {
         if (c < 0x20 || c == 0x7F) {
             // CR/LF/NUL/TAB in a path: CVE-2022-22978 (regex matchers where "." misses "\n"), CVE-2021-34429 (NUL).
             return "control character in the path";
@@ -148,21 +182,16 @@ final class PathFirewall {
         return null;
     }
 
-    private static String endSegment(StringBuilder segment, boolean last) {
-        if (segment.length() == 0) {
+    private static String endSegment(String segment, boolean last) {
+        if (segment.isEmpty()) {
             // "//" can join two segments in some normalizers and not others; a single trailing "/" is kept.
             return last ? null : "empty segment (//) in the path";
         }
-        if (isDots(segment)) {
+        if (segment.equals(".") || segment.equals("..")) {
             // RFC 3986 §5.2.4 dot-segments are resolved differently by each parser: CVE-2021-28164.
             return "dot segment (. or ..) in the path";
         }
         return null;
-    }
-
-    private static boolean isDots(StringBuilder segment) {
-        int n = segment.length();
-        return (n == 1 && segment.charAt(0) == '.') || (n == 2 && segment.charAt(0) == '.' && segment.charAt(1) == '.');
     }
 
     private static Result reject(String reason) {

@@ -1,6 +1,7 @@
 package io.scopeenforcer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -146,7 +147,7 @@ final class RouteIndex {
         if (entry == null) {
             return null;
         }
-        return new RouteMatch(entry.rule(), variables(entry.rule(), captured));
+        return new RouteMatch(entry.rule(), Arrays.copyOf(captured, entry.rule().variables().size()));
     }
 
     private static Entry search(Node node, List<String> segments, int i, String[] captured, int depth) {
@@ -186,17 +187,5 @@ final class RouteIndex {
             }
         }
         return node.doubleStar.isEmpty() ? null : node.doubleStar.get(0);
-    }
-
-    private static Map<String, String> variables(Rule rule, String[] captured) {
-        List<String> names = rule.variables();
-        if (names.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> values = new HashMap<>(names.size() * 2);
-        for (int i = 0; i < names.size(); i++) {
-            values.put(names.get(i), captured[i]);
-        }
-        return Collections.unmodifiableMap(values);
     }
 }
