@@ -36,8 +36,10 @@ public final class Enforcer {
     private Enforcer(Builder b) {
         this.verifier = b.verifier;
         this.policy = b.policy;
+        // Maintenance on the calling thread, as in TokenVerifier.
         this.decisions = b.decisionCacheMaxTokens == 0 ? null
-                : Caffeine.newBuilder().weakKeys().maximumSize(b.decisionCacheMaxTokens).build();
+                : Caffeine.newBuilder().weakKeys().maximumSize(b.decisionCacheMaxTokens)
+                        .executor(Runnable::run).build();
     }
 
     /** A builder. */

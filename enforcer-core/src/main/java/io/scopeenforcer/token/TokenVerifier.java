@@ -104,7 +104,9 @@ public final class TokenVerifier {
         this.negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
 
         // Caffeine reads time from the same clock as the claim checks, so a fixed or stepped test clock
-        // drives cache expiry too.
+        // drives cache expiry too. Its maintenance (draining the read buffer, evicting) runs on the calling
+        // thread, amortized, rather than as a task on the common pool: on a small machine the hand-off and the
+        // second thread cost more than the work (CachedPathBenchmark, BENCHMARKS.md).
         Clock c = this.clock;
         Ticker ticker = () -> c.millis() * 1_000_000L;
         if (cacheMaxEntries == 0) {
@@ -113,12 +115,14 @@ public final class TokenVerifier {
         } else {
             long maxTtlNanos = cacheMaxTtl.toNanos();
             this.positive = Caffeine.newBuilder()
+                    .executor(Runnable::run)
                     .ticker(ticker)
                     .maximumSize(cacheMaxEntries)
                     .expireAfter(new UntilExpiry(maxTtlNanos))
                     .evictionListener((TokenKey k, CachedToken v, RemovalCause cause) -> countEviction(cause))
                     .build();
             this.negative = negativeCacheTtl.isZero() ? null : Caffeine.newBuilder()
+                    .executor(Runnable::run)
                     .ticker(ticker)
                     .maximumSize(Math.max(1, cacheMaxEntries / NEGATIVE_CACHE_DIVISOR))
                     .expireAfterWrite(negativeCacheTtl.toNanos(), TimeUnit.NANOSECONDS)
