@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,6 +84,11 @@ public final class TokenVerifier {
     private final long cacheMaxEntries;
     private final Duration cacheMaxTtl;
     private final Duration negativeCacheTtl;
+    /**
+     * The claim names tokens carry, each kept once: the JSON parser makes new strings for every token, and a
+     * cached token would otherwise hold its own copies of "iss", "exp"... (HeapPerToken, BENCHMARKS.md).
+     */
+    private final Map<String, String> claimNames;
     /** Verified tokens; null when caching is off. */
     private final Cache<TokenKey, CachedToken> positive;
     /** Failures that cannot change; null when negative caching is off. */
@@ -102,6 +108,15 @@ public final class TokenVerifier {
         this.cacheMaxEntries = b.cacheMaxEntries != null ? b.cacheMaxEntries : DEFAULT_CACHE_MAX_ENTRIES;
         this.cacheMaxTtl = b.cacheMaxTtl != null ? b.cacheMaxTtl : DEFAULT_CACHE_MAX_TTL;
         this.negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
+        Map<String, String> names = new HashMap<>();
+        for (String name : List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "typ", "client_id", "azp",
+                "cid", "auth_time", "acr", "amr", "groups", "roles", "entitlements")) {
+            names.put(name, name);
+        }
+        scopeClaims.forEach(name -> names.put(name, name));
+        names.put(tenantClaim, tenantClaim);
+        names.put(realmClaim, realmClaim);
+        this.claimNames = Map.copyOf(names);
 
         // Caffeine reads time from the same clock as the claim checks, so a fixed or stepped test clock
         // drives cache expiry too. Its maintenance (draining the read buffer, evicting) runs on the calling
@@ -405,7 +420,7 @@ public final class TokenVerifier {
                 .tenant(tenant)
                 .realm(realm)
                 .expiresAt(Instant.ofEpochMilli(exp.getTime()))
-                .claims(frozenClaims(claims))
+                .claims(frozenClaims(claims, claimNames))
                 .build();
         return new TokenResult.Valid(token);
     }
@@ -484,12 +499,13 @@ public final class TokenVerifier {
     }
 
     /** The claims as JSON values, dates back to epoch seconds, unmodifiable at every level. */
-    private static Map<String, Object> frozenClaims(JWTClaimsSet claims) {
+    private static Map<String, Object> frozenClaims(JWTClaimsSet claims, Map<String, String> names) {
         Map<String, Object> source = claims.getClaims();
         Map<String, Object> out = new LinkedHashMap<>(Math.max(4, source.size() * 2));
         for (Map.Entry<String, Object> e : source.entrySet()) {
             Object v = e.getValue();
-            out.put(e.getKey(), v instanceof Date ? Long.valueOf(((Date) v).getTime() / 1000) : freeze(v));
+            out.put(names.getOrDefault(e.getKey(), e.getKey()),
+                    v instanceof Date ? Long.valueOf(((Date) v).getTime() / 1000) : freeze(v));
         }
         return Collections.unmodifiableMap(out);
     }
