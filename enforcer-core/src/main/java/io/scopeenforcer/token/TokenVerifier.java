@@ -472,7 +472,7 @@ public final class TokenVerifier {
         Map<String, Object> out = new LinkedHashMap<>(Math.max(4, source.size() * 2));
         for (Map.Entry<String, Object> e : source.entrySet()) {
             Object v = e.getValue();
-            out.put(e.getKey(), v instanceof Date ? (Long) (((Date) v).getTime() / 1000) : freeze(v));
+            out.put(e.getKey(), v instanceof Date ? Long.valueOf(((Date) v).getTime() / 1000) : freeze(v));
         }
         return Collections.unmodifiableMap(out);
     }

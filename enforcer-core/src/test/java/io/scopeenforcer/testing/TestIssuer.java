@@ -276,6 +276,11 @@ public final class TestIssuer {
             return expiresAt(now.plus(lifetime));
         }
 
+        /** Sets {@code nbf} to now plus {@code offset} (positive for a token not yet valid). */
+        public TokenBuilder notBeforeIn(Duration offset) {
+            return notBefore(now.plus(offset));
+        }
+
         /** Sets any claim to a JSON value; null removes it. */
         public TokenBuilder claim(String name, Object value) {
             put(claims, name, value);

@@ -23,7 +23,8 @@ final class Fixtures {
     static final TestIssuer ATTACKER = TestIssuer.create("https://idp.example.test", FIXED);
     /** A trusted issuer using HMAC with a shared secret. */
     static final String HMAC_ISSUER = "https://hmac-idp.example.test";
-    static final byte[] HMAC_SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** 64 random bytes, made at run time like every key here: long enough for HS512. */
+    static final byte[] HMAC_SECRET = randomBytes(64);
 
     private Fixtures() {
     }
@@ -37,6 +38,12 @@ final class Fixtures {
                 .clock(FIXED)
                 .cacheMaxEntries(cacheEntries)
                 .build();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     static String b64(String text) {

@@ -303,6 +303,21 @@ class TokenVerifierTest {
     }
 
     @Test
+    void verifyWhenJwkRestrictsUseOrAlgorithmThenKeyNotUsedOtherwise() {
+        com.nimbusds.jose.jwk.RSAKey rsa = IDP.rsa().publicJwk().toRSAKey();
+        com.nimbusds.jose.jwk.JWKSet keys = new com.nimbusds.jose.jwk.JWKSet(List.of(
+                new com.nimbusds.jose.jwk.RSAKey.Builder(rsa).keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).build(),
+                new com.nimbusds.jose.jwk.ECKey.Builder(IDP.ec().publicJwk().toECKey())
+                        .algorithm(com.nimbusds.jose.JWSAlgorithm.ES384).build()));
+        TokenVerifier verifier = TokenVerifier.newBuilder()
+                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(keys).audience(AUDIENCE).build())
+                .clock(Fixtures.FIXED).build();
+        assertEquals(TokenFailure.UNKNOWN_KEY, failureOf(verifier.verify(IDP.token().sign())), "use enc");
+        assertEquals(TokenFailure.UNKNOWN_KEY, failureOf(verifier.verify(IDP.token().signedWith(IDP.ec()).sign())),
+                "alg ES384 on the key");
+    }
+
+    @Test
     void verifyWhenInstantsAreUnusualThenNoException() {
         assertEquals(TokenFailure.EXPIRED, failureOf(VERIFIER.verify(IDP.token().claim("exp", Long.MIN_VALUE / 1000).sign())));
         assertNull(failureOf(VERIFIER.verify(IDP.token().claim("exp", Long.MAX_VALUE / 1000).sign())));

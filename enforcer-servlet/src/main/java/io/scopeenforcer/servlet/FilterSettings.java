@@ -2,6 +2,7 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
+import io.scopeenforcer.UntrustedText;
 import io.scopeenforcer.Rule;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
@@ -20,8 +21,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The filter's configuration, read once: the engine, the mode and how responses look. Immutable. */
@@ -32,10 +35,16 @@ final class FilterSettings {
             "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
             "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");
 
+    /** {@link TrustedIssuer.Builder} setting names and the parameters that feed them. */
+    private static final Map<String, String> ISSUER_SETTINGS = Map.of("jwksUri", "jwks-uri", "jwksFile", "jwks-file",
+            "algorithms", "algorithms", "audiences", "audience", "clockSkew", "clock-skew",
+            "requireAtJwtType", "strict-token-type");
+
     private final Enforcer enforcer;
     private final Mode mode;
     private final Responses responses;
     private final String metadataJson;
+    private final Set<String> metadataPaths;
     private final List<String> policyWarnings;
 
     private FilterSettings(Builder b) {
@@ -45,6 +54,9 @@ final class FilterSettings {
         this.responses = new Responses(b.realm, metadataUrl, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
                 b.retryAfterSeconds);
         this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
+        this.metadataPaths = b.resource == null ? Set.of()
+                : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
+                        ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
         this.policyWarnings = enforcer.policy().warnings();
     }
 
@@ -66,6 +78,14 @@ final class FilterSettings {
 
     String metadataJson() {
         return metadataJson;
+    }
+
+    /**
+     * Paths within the context where the metadata is served: the well-known path, and the same followed by the
+     * resource identifier's path, which is where {@code resource_metadata} points (RFC 9728 §3.1).
+     */
+    Set<String> metadataPaths() {
+        return metadataPaths;
     }
 
     List<String> policyWarnings() {
@@ -100,87 +120,42 @@ final class FilterSettings {
         if ((jwksUri == null) == (jwksFile == null)) {
             throw new IllegalArgumentException("give exactly one of jwks-uri and jwks-file");
         }
-        apply("jwks-uri", () -> {
-            if (jwksUri != null) {
-                URI uri = URI.create(jwksUri);
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                    throw new IllegalArgumentException("must be an http or https URL");
-                }
-                trusted.jwksUri(uri);
-            }
-        });
-        apply("jwks-file", () -> {
-            if (jwksFile != null) {
-                trusted.jwksFile(Path.of(jwksFile));
-            }
-        });
-        List<String> audiences = list(required(get, "audience"));
-        apply("audience", () -> trusted.audiences(audiences));
-        String algorithms = get.apply("algorithms");
-        if (algorithms != null) {
-            apply("algorithms", () -> trusted.algorithms(list(algorithms)));
+        ifSet(get, "jwks-uri", v -> trusted.jwksUri(httpUrl(v)));
+        ifSet(get, "jwks-file", v -> trusted.jwksFile(Path.of(v)));
+        String audiences = required(get, "audience");
+        apply("audience", () -> trusted.audiences(list(audiences)));
+        ifSet(get, "algorithms", v -> trusted.algorithms(list(v)));
+        ifSet(get, "clock-skew", v -> trusted.clockSkew(duration(v)));
+        ifSet(get, "strict-token-type", v -> trusted.requireAtJwtType(bool(v)));
+        TrustedIssuer trustedIssuer;
+        try {
+            trustedIssuer = trusted.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The builder checks several settings together (a plain-http jwks-uri, an unreadable jwks-file,
+            // HMAC algorithms without a secret) and names them in its own terms: name the parameter instead.
+            String parameter = issuerParameterIn(e.getMessage(), issuer);
+            throw new IllegalArgumentException("parameter " + parameter + ": " + e.getMessage(), e);
         }
-        String skew = get.apply("clock-skew");
-        if (skew != null) {
-            apply("clock-skew", () -> trusted.clockSkew(duration(skew)));
-        }
-        String strict = get.apply("strict-token-type");
-        if (strict != null) {
-            apply("strict-token-type", () -> trusted.requireAtJwtType(bool(strict)));
-        }
-        TrustedIssuer trustedIssuer = build("issuer", trusted::build);
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
-        String scopeClaims = get.apply("scope-claims");
-        if (scopeClaims != null) {
-            apply("scope-claims", () -> verifier.scopeClaims(list(scopeClaims)));
-        }
-        String tenantClaim = get.apply("tenant-claim");
-        if (tenantClaim != null) {
-            apply("tenant-claim", () -> verifier.tenantClaim(tenantClaim));
-        }
-        String realmClaim = get.apply("realm-claim");
-        if (realmClaim != null) {
-            apply("realm-claim", () -> verifier.realmClaim(realmClaim));
-        }
-        String maxEntries = get.apply("cache-max-entries");
-        if (maxEntries != null) {
-            apply("cache-max-entries", () -> verifier.cacheMaxEntries(Long.parseLong(maxEntries)));
-        }
-        String maxTtl = get.apply("cache-max-ttl");
-        if (maxTtl != null) {
-            apply("cache-max-ttl", () -> verifier.cacheMaxTtl(duration(maxTtl)));
-        }
-        String maxLength = get.apply("max-token-length");
-        if (maxLength != null) {
-            apply("max-token-length", () -> verifier.maxTokenLength(Integer.parseInt(maxLength)));
-        }
+        ifSet(get, "scope-claims", v -> verifier.scopeClaims(list(v)));
+        ifSet(get, "tenant-claim", verifier::tenantClaim);
+        ifSet(get, "realm-claim", verifier::realmClaim);
+        ifSet(get, "cache-max-entries", v -> verifier.cacheMaxEntries(number(v)));
+        ifSet(get, "cache-max-ttl", v -> verifier.cacheMaxTtl(duration(v)));
+        ifSet(get, "max-token-length", v -> verifier.maxTokenLength(Math.toIntExact(number(v))));
         TokenVerifier tokenVerifier = build("issuer", verifier::build);
 
         String policyName = required(get, "policy");
         RoutePolicy policy = build("policy", () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
-        if (maxEntries != null) {
-            engine.decisionCacheMaxTokens(Long.parseLong(maxEntries));
-        }
+        ifSet(get, "cache-max-entries", v -> engine.decisionCacheMaxTokens(number(v)));
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
-        String mode = get.apply("mode");
-        if (mode != null) {
-            apply("mode", () -> settings.mode(mode(mode)));
-        }
-        String realm = get.apply("realm");
-        if (realm != null) {
-            settings.realm(realm);
-        }
-        String resource = get.apply("resource-metadata");
-        if (resource != null) {
-            apply("resource-metadata", () -> settings.resourceMetadata(resource));
-        }
-        String retryAfter = get.apply("retry-after");
-        if (retryAfter != null) {
-            apply("retry-after", () -> settings.retryAfterSeconds(Long.parseLong(retryAfter)));
-        }
+        ifSet(get, "mode", v -> settings.mode(mode(v)));
+        ifSet(get, "realm", settings::realm);
+        ifSet(get, "resource-metadata", settings::resourceMetadata);
+        ifSet(get, "retry-after", v -> settings.retryAfterSeconds(number(v)));
         return settings.build();
     }
 
@@ -215,8 +190,14 @@ final class FilterSettings {
 
     private static String metadataUrl(String resource) {
         URI uri = URI.create(resource);
-        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
-        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH + path;
+        return uri.getScheme() + "://" + uri.getRawAuthority() + ScopeEnforcementFilter.METADATA_PATH
+                + resourcePath(resource);
+    }
+
+    /** The resource identifier's path as RFC 9728 §3.1 appends it to the well-known path; "" for none or "/". */
+    private static String resourcePath(String resource) {
+        String path = URI.create(resource).getRawPath();
+        return path == null || path.equals("/") ? "" : path;
     }
 
     /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
@@ -240,12 +221,47 @@ final class FilterSettings {
                 + ",\"bearer_methods_supported\":[\"header\"]}";
     }
 
+    /** The parameter behind a {@link TrustedIssuer.Builder} setting named in its message; else {@code issuer}. */
+    static String issuerParameterIn(String message, String issuer) {
+        if (message == null) {
+            return "issuer";
+        }
+        String prefix = "issuer " + issuer + ": ";
+        String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        String parameter = "issuer";
+        int first = Integer.MAX_VALUE;
+        for (Map.Entry<String, String> setting : ISSUER_SETTINGS.entrySet()) {
+            int at = text.indexOf(setting.getKey());
+            if (at >= 0 && at < first) {
+                first = at;
+                parameter = setting.getValue();
+            }
+        }
+        return parameter;
+    }
+
     private static String required(UnaryOperator<String> get, String name) {
         String value = get.apply(name);
         if (value == null) {
             throw new IllegalArgumentException("parameter " + name + " is required");
         }
         return value;
+    }
+
+    private static URI httpUrl(String value) {
+        URI uri = URI.create(value);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("must be an http or https URL");
+        }
+        return uri;
+    }
+
+    /** Hands a set parameter to {@code setter}, naming the parameter in any complaint. */
+    private static void ifSet(UnaryOperator<String> get, String name, Consumer<String> setter) {
+        String value = get.apply(name);
+        if (value != null) {
+            apply(name, () -> setter.accept(value));
+        }
     }
 
     private static void apply(String name, Runnable setter) {
@@ -277,15 +293,23 @@ final class FilterSettings {
         return out;
     }
 
+    /** A whole number of at most nine digits; the message does not echo the value. */
+    static long number(String value) {
+        if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("not a whole number of at most nine digits");
+        }
+        return Long.parseLong(value);
+    }
+
     /** Seconds ({@code 60}) or an ISO-8601 duration ({@code PT1M}). */
     static Duration duration(String value) {
         try {
-            if (value.chars().allMatch(Character::isDigit)) {
-                return Duration.ofSeconds(Long.parseLong(value));
+            if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return Duration.ofSeconds(number(value));
             }
             return Duration.parse(value.toUpperCase(Locale.ROOT));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not seconds or an ISO-8601 duration: " + value);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not seconds or an ISO-8601 duration: " + UntrustedText.quote(value));
         }
     }
 
@@ -293,7 +317,7 @@ final class FilterSettings {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("not true or false: " + value);
+            default -> throw new IllegalArgumentException("not true or false: " + UntrustedText.quote(value));
         };
     }
 
@@ -301,7 +325,7 @@ final class FilterSettings {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "enforcing" -> Mode.ENFORCING;
             case "permissive" -> Mode.PERMISSIVE;
-            default -> throw new IllegalArgumentException("not enforcing or permissive: " + value);
+            default -> throw new IllegalArgumentException("not enforcing or permissive: " + UntrustedText.quote(value));
         };
     }
 

@@ -38,7 +38,10 @@ public final class ScopeEnforcementFilter implements Filter {
     public static final String TOKEN_ATTRIBUTE = VerifiedToken.class.getName();
     /** Request attribute holding the {@link Decision} for the request. */
     public static final String DECISION_ATTRIBUTE = Decision.class.getName();
-    /** Where RFC 9728 protected-resource metadata is served, relative to the context path. */
+    /**
+     * Where RFC 9728 protected-resource metadata is served, relative to the context path; also at this path
+     * followed by the resource identifier's path, where the challenges' {@code resource_metadata} points.
+     */
     public static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
 
     private static final System.Logger LOG = System.getLogger(ScopeEnforcementFilter.class.getName());
@@ -106,7 +109,7 @@ public final class ScopeEnforcementFilter implements Filter {
             return;
         }
         String path = pathWithinContext(request);
-        if (s.metadataJson() != null && METADATA_PATH.equals(path)
+        if (s.metadataJson() != null && path != null && s.metadataPaths().contains(path)
                 && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
             serveMetadata(s, response, "HEAD".equals(request.getMethod()));
             return;

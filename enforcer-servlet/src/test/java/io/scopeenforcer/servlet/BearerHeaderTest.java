@@ -1,0 +1,209 @@
+package io.scopeenforcer.servlet;
+
+import static io.scopeenforcer.servlet.Problems.assertNot5xx;
+import static io.scopeenforcer.servlet.Problems.assertNothingEchoed;
+import static io.scopeenforcer.servlet.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.scopeenforcer.servlet.FilterServer.Reply;
+import io.scopeenforcer.servlet.FilterServer.Request;
+import io.scopeenforcer.testing.JwksServer;
+import io.scopeenforcer.testing.TestIssuer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * RFC 6750 §2.1 header parsing and the refusals around it (token in query or body, method overrides), over
+ * HTTP with a valid token, and {@link BearerExtractor#parse} alone for what Jetty would not let through.
+ */
+class BearerHeaderTest {
+
+    private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
+    private static final String TOKEN = IDP.token().scope(ResponseTableTest.ANALYTICS_READ + " "
+            + ResponseTableTest.ANALYTICS_WRITE).sign();
+    private static final String CHALLENGE = "Bearer realm=\"api\", resource_metadata=\"" + FilterServer.METADATA_URL
+            + "\"";
+    private static final String QUERY_TOKEN = "a token in the query string is not accepted; use the Authorization header";
+    private static final String OVERRIDE = "method override headers are not accepted";
+    private static final String METHOD_PARAM = "the _method parameter is not accepted";
+
+    @TempDir
+    static Path dir;
+    private static JwksServer jwks;
+    private static FilterServer server;
+
+    @BeforeAll
+    static void start() {
+        jwks = JwksServer.start(IDP.publicJwkSet());
+        server = FilterServer.start("/", FilterServer.params(IDP, jwks, dir));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        jwks.close();
+    }
+
+    private static Function<String, Request> auth(String value) {
+        return t -> Request.of("GET", "/me", "Authorization", value.replace("T", t));
+    }
+
+    private static Function<String, Request> rawAuth(String value) {
+        return t -> Request.raw("GET /me HTTP/1.1", "Authorization: " + value.replace("T", t));
+    }
+
+    /** Status 200 means allowed as alice; 401 without description means a bare challenge. */
+    private static Arguments row(String name, Function<String, Request> request, int status, String description) {
+        return Arguments.of(name, request, status, description);
+    }
+
+    static Stream<Arguments> headerCases() {
+        return Stream.of(
+                row("Bearer", auth("Bearer T"), 200, null),
+                row("scheme in lower case", auth("bearer T"), 200, null),
+                row("scheme in upper case", auth("BEARER T"), 200, null),
+                row("scheme in mixed case", auth("bEaReR T"), 200, null),
+                row("Bearer with no token", rawAuth("Bearer"), 400, "empty bearer token"),
+                row("Bearer and spaces only", rawAuth("Bearer    "), 400, "empty bearer token"),
+                row("two tokens", auth("Bearer T T"), 400, "more than one token in the Authorization header"),
+                row("two tokens after a comma", auth("Bearer T, Bearer T"), 400, "malformed bearer token"),
+                row("tab as separator", rawAuth("Bearer\tT"), 400, "malformed Authorization header"),
+                row("colon is not a b64token character", auth("Bearer T:x"), 400, "malformed bearer token"),
+                row("quote is not a b64token character", auth("Bearer \"T\""), 400, "malformed bearer token"),
+                row("character after the padding", auth("Bearer T=x"), 400, "malformed bearer token"),
+                row("non-ASCII byte", rawAuth("Bearer T\u00e9"), 400, "malformed bearer token"),
+                row("Basic is no bearer token", auth("Basic YWxpY2U6c2VjcmV0"), 401, null),
+                row("Negotiate is no bearer token", auth("Negotiate YIIBhgYGKwYBBQUCoIIBejCCAXa"), 401, null),
+                row("scheme glued to the token", auth("BearerT"), 401, null),
+                row("two Authorization headers, names in two cases", t -> Request.raw("GET /me HTTP/1.1",
+                        "Authorization: Bearer " + t, "authorization: Bearer " + t), 400,
+                        "more than one Authorization header"),
+                row("Bearer and Basic headers", t -> Request.raw("GET /me HTTP/1.1", "Authorization: Basic eDp5",
+                        "Authorization: Bearer " + t), 400, "more than one Authorization header"),
+                // Token in the query or body (RFC 6750 §2.2, §2.3 are refused).
+                row("access_token in the query", t -> Request.of("GET", "/me?access_token=" + t), 400, QUERY_TOKEN),
+                row("access_token percent-encoded in the query", t -> Request.of("GET", "/me?access%5Ftoken=" + t),
+                        400, QUERY_TOKEN),
+                row("access_token without a value", t -> Request.of("GET", "/me?access_token", "Authorization",
+                        "Bearer " + t), 400, QUERY_TOKEN),
+                row("access_token in a form body", t -> Request.form("/paas/analytics/x", "a=1&access_token=" + t),
+                        400, "a token in the request body is not accepted; use the Authorization header"),
+                // Method overrides.
+                row("X-HTTP-Method-Override", t -> Request.of("GET", "/me", "Authorization", "Bearer " + t,
+                        "X-HTTP-Method-Override", "DELETE"), 400, OVERRIDE),
+                row("X-HTTP-Method", t -> Request.of("GET", "/me", "Authorization", "Bearer " + t, "X-HTTP-Method",
+                        "DELETE"), 400, OVERRIDE),
+                row("X-Method-Override", t -> Request.of("GET", "/me", "Authorization", "Bearer " + t,
+                        "X-Method-Override", "DELETE"), 400, OVERRIDE),
+                row("override header name in lower case", t -> Request.of("GET", "/me", "Authorization",
+                        "Bearer " + t, "x-http-method-override", "GET"), 400, OVERRIDE),
+                row("override header on a public route", t -> Request.of("GET", "/health",
+                        "X-HTTP-Method-Override", "DELETE"), 400, OVERRIDE),
+                row("_method in the query", t -> Request.of("GET", "/me?_method=DELETE", "Authorization",
+                        "Bearer " + t), 400, METHOD_PARAM),
+                row("_method percent-encoded in the query", t -> Request.of("GET", "/me?%5Fmethod=DELETE",
+                        "Authorization", "Bearer " + t), 400, METHOD_PARAM),
+                row("_method in a form body", t -> Request.form("/paas/analytics/x", "_method=DELETE",
+                        "Authorization", "Bearer " + t), 400, METHOD_PARAM));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headerCases")
+    void filterWhenAuthorizationVariantThenAnswer(String name, Function<String, Request> request, int status,
+            String description) {
+        Reply reply = server.send(request.apply(TOKEN));
+        assertAnswer(reply, status, description);
+    }
+
+    private static void assertAnswer(Reply reply, int status, String description) {
+        assertNot5xx(reply);
+        assertNothingEchoed(reply, TOKEN);
+        if (status == 200) {
+            assertEquals(200, reply.status(), reply::body);
+            assertEquals("alice", reply.echo().get("principal"));
+            return;
+        }
+        if (status == 401) {
+            assertProblem(reply, 401, "a bearer token is required", reply.status() == 401 && description == null
+                    ? expectedRequired(reply) : null);
+            assertEquals(CHALLENGE, reply.header("WWW-Authenticate"), "no error code without a bearer token");
+            return;
+        }
+        assertProblem(reply, status, description, null);
+        assertEquals(CHALLENGE + ", error=\"invalid_request\", error_description=\"" + description + "\"",
+                reply.header("WWW-Authenticate"));
+    }
+
+    /** /me is {@code authenticated}: it names no scope. */
+    private static List<String> expectedRequired(Reply reply) {
+        return reply.body().contains("required_scopes") ? List.of() : null;
+    }
+
+    /**
+     * What deliberately passes. Jetty strips the header's trailing whitespace before the filter sees it;
+     * the parameter checks match names exactly; a form token is looked for only in a form body; a token with
+     * padding is a b64token and goes to the verifier.
+     */
+    static Stream<Arguments> acceptedOddities() {
+        return Stream.of(
+                row("several spaces after the scheme (RFC 6750: 1*SP)", auth("Bearer    T"), 200, null),
+                row("trailing spaces", rawAuth("Bearer T    "), 200, null),
+                row("trailing tab", rawAuth("Bearer T\t"), 200, null),
+                row("ACCESS_TOKEN in upper case is another parameter", t -> Request.of("GET", "/me?ACCESS_TOKEN=x",
+                        "Authorization", "Bearer " + t), 200, null),
+                row("access_token in a JSON body is not a form", t -> new Request("POST", "/paas/analytics/x",
+                        List.of("Authorization", "Bearer " + t, "Content-Type", "application/json"),
+                        "{\"access_token\":\"x\"}", null), 200, null),
+                row("_METHOD in upper case is another parameter", t -> Request.of("GET", "/me?_METHOD=DELETE",
+                        "Authorization", "Bearer " + t), 200, null),
+                row("empty Authorization header is no token", t -> Request.raw("GET /me HTTP/1.1", "Authorization:"),
+                        401, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acceptedOddities")
+    void filterWhenAcceptedOddityThenPasses(String name, Function<String, Request> request, int status,
+            String description) {
+        Reply reply = server.send(request.apply(TOKEN));
+        assertAnswer(reply, status, description);
+    }
+
+    static Stream<Arguments> parseCases() {
+        return Stream.of(
+                Arguments.of("Bearer abc", "abc", null),
+                Arguments.of("bearer abc", "abc", null),
+                Arguments.of("Bearer a-b.c_d~e+f/g==", "a-b.c_d~e+f/g==", null),
+                Arguments.of("Bearer abc  ", "abc", null),
+                Arguments.of("Bearer   abc", "abc", null),
+                Arguments.of("Bearer", null, "empty bearer token"),
+                Arguments.of("Bearer ", null, "empty bearer token"),
+                Arguments.of("Bearer \t", null, "malformed bearer token"),
+                Arguments.of("Bearer\tabc", null, "malformed Authorization header"),
+                Arguments.of("Bearer a b", null, "more than one token in the Authorization header"),
+                Arguments.of("Bearer a\u0000b", null, "malformed bearer token"),
+                Arguments.of("Bearer a\nb", null, "malformed bearer token"),
+                Arguments.of("Bearer ab\u00e9", null, "malformed bearer token"),
+                Arguments.of("Bearer =abc", null, "malformed bearer token"),
+                Arguments.of("Bearer abc=\t", null, "malformed bearer token"),
+                Arguments.of("Bearerabc", null, null),
+                Arguments.of("Basic abc", null, null),
+                Arguments.of("", null, null),
+                Arguments.of("Bear", null, null));
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @MethodSource("parseCases")
+    void parseWhenHeaderValueThenTokenOrProblem(String header, String token, String problem) {
+        BearerExtractor.Result result = BearerExtractor.parse(header);
+        assertEquals(token, result.token());
+        assertEquals(problem, result.problem());
+    }
+}

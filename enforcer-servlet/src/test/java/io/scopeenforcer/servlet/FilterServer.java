@@ -1,0 +1,338 @@
+package io.scopeenforcer.servlet;
+
+import io.scopeenforcer.testing.JwksServer;
+import io.scopeenforcer.testing.TestIssuer;
+import io.scopeenforcer.token.VerifiedToken;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A web app as a user would deploy it: a real Jetty 12 (ee10) on a random loopback port, one
+ * {@link ServletContextHandler}, the filter registered by class name with init-params (as {@code web.xml} does)
+ * in front of an {@link EchoServlet}, plus a {@link HttpClient} and a raw-socket client for request lines no
+ * well-behaved client sends. Thread-safe; close it after the test.
+ */
+final class FilterServer implements AutoCloseable {
+
+    /** The policy of issue 4: the demo routes plus the management-API convention. */
+    static final String POLICY = """
+            # methods            path                    requirement
+            GET                   /health                 public
+            GET,HEAD              /paas/{service}/**      urn:opc:resource:consumer:paas:{service}::read
+            POST,PUT,PATCH,DELETE /paas/{service}/**      urn:opc:resource:consumer:paas:{service}::write
+            *                     /admin/v1/**            admin
+            GET                   /me                     authenticated
+            include management-api
+            """;
+    /** The resource identifier of the RFC 9728 metadata. */
+    static final String RESOURCE = "https://api.example.test";
+    /** Where {@link #RESOURCE}'s metadata is, per RFC 9728 §3.1. */
+    static final String METADATA_URL = RESOURCE + "/.well-known/oauth-protected-resource";
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Server server;
+    private final FilterHolder filterHolder;
+    private final int port;
+    private final String contextPath;
+    private final HttpClient client;
+
+    private FilterServer(String contextPath, Map<String, String> initParams, Map<String, String> contextParams)
+            throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("filter-server");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(contextPath);
+        contextParams.forEach(context::setInitParameter);
+        // By class name and init-params, as <filter> in web.xml: the container calls the no-arg constructor and init().
+        filterHolder = new FilterHolder(ScopeEnforcementFilter.class);
+        filterHolder.setName("scope-enforcer");
+        filterHolder.setInitParameters(initParams);
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+        server.setHandler(context);
+        server.setStopTimeout(0);
+        server.start();
+        this.port = connector.getLocalPort();
+        this.contextPath = contextPath.equals("/") ? "" : contextPath;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    }
+
+    /** Starts a server with this context path ({@code /} or e.g. {@code /app}) and these filter init-params. */
+    static FilterServer start(String contextPath, Map<String, String> initParams) {
+        return start(contextPath, initParams, Map.of());
+    }
+
+    /** Starts a server with filter init-params and context params ({@code <context-param>}). */
+    static FilterServer start(String contextPath, Map<String, String> initParams, Map<String, String> contextParams) {
+        try {
+            return new FilterServer(contextPath, initParams, contextParams);
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not start", e);
+        }
+    }
+
+    /**
+     * The init-params of a typical deployment: keys from {@code jwks}, issuer and audience of {@link TestIssuer}
+     * defaults, {@link #POLICY} written to a file in {@code dir}, enforcing mode, realm {@code api}, RFC 9728
+     * metadata for {@link #RESOURCE}. Mutable, so a test can change one.
+     */
+    static Map<String, String> params(TestIssuer idp, JwksServer jwks, Path dir) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("issuer", idp.issuer());
+        params.put("jwks-uri", jwks.uri().toString());
+        params.put("audience", TestIssuer.DEFAULT_AUDIENCE);
+        params.put("policy", writePolicy(dir, POLICY).toString());
+        params.put("mode", "enforcing");
+        params.put("realm", "api");
+        params.put("resource-metadata", RESOURCE);
+        return params;
+    }
+
+    /** Writes policy text to {@code dir/policy.txt}. */
+    static Path writePolicy(Path dir, String text) {
+        try {
+            return Files.writeString(dir.resolve("policy.txt"), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The filter instance Jetty made and initialized. */
+    ScopeEnforcementFilter filter() {
+        try {
+            return (ScopeEnforcementFilter) filterHolder.getFilter();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The context path, "" for the root context. */
+    String contextPath() {
+        return contextPath;
+    }
+
+    /** {@code GET} of a path within the context, through {@link HttpClient}. */
+    Reply get(String path, String... headers) {
+        return send(Request.of("GET", path, headers));
+    }
+
+    /** Sends a request: through {@link HttpClient}, or as raw bytes when {@link Request#raw()} is set. */
+    Reply send(Request request) {
+        if (request.raw() != null) {
+            return raw(request.raw().replace("{ctx}", contextPath));
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + contextPath
+                + request.target())).timeout(TIMEOUT);
+        for (int i = 0; i < request.headers().size(); i += 2) {
+            b.header(request.headers().get(i), request.headers().get(i + 1));
+        }
+        b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(request.body()));
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            r.headers().map().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+            return new Reply(r.statusCode(), headers, r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes these bytes (ISO-8859-1) to a fresh connection and reads the answer until the server closes it.
+     * Status 0 means the server closed the connection without answering.
+     */
+    Reply raw(String requestText) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(requestText.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException | java.net.SocketException e) {
+                // reset or stalled after the answer: keep what arrived
+            }
+            return Reply.parse(received.toString(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * One request. {@code headers} alternate name and value. {@code raw} (with {@code {ctx}} for the context
+     * path) replaces everything else and is sent over a plain socket.
+     */
+    record Request(String method, String target, List<String> headers, String body, String raw) {
+        static Request of(String method, String target, String... headers) {
+            return new Request(method, target, List.of(headers), null, null);
+        }
+
+        static Request form(String target, String body, String... headers) {
+            List<String> all = new ArrayList<>(List.of(headers));
+            all.add("Content-Type");
+            all.add("application/x-www-form-urlencoded");
+            return new Request("POST", target, all, body, null);
+        }
+
+        /** A raw HTTP/1.1 request: the request line, then header lines, joined with CRLF and closed. */
+        static Request raw(String requestLine, String... headerLines) {
+            StringBuilder text = new StringBuilder(requestLine).append("\r\n");
+            text.append("Host: 127.0.0.1\r\n");
+            for (String line : headerLines) {
+                text.append(line).append("\r\n");
+            }
+            text.append("Connection: close\r\n\r\n");
+            return new Request(null, requestLine, List.of(), null, text.toString());
+        }
+
+        @Override
+        public String toString() {
+            return raw != null ? "raw " + raw.lines().findFirst().orElse("") : method + " " + target;
+        }
+    }
+
+    /** An answer: status, headers (case-insensitive names) and body. */
+    record Reply(int status, Map<String, List<String>> headers, String body) {
+
+        /** The only value of a header, or null; fails when the header is repeated. */
+        String header(String name) {
+            List<String> values = headers.get(name);
+            if (values == null || values.isEmpty()) {
+                return null;
+            }
+            if (values.size() > 1) {
+                throw new AssertionError(name + " repeated: " + values);
+            }
+            return values.get(0);
+        }
+
+        /** Headers and body as one text, to look for what must never be echoed. */
+        String everything() {
+            StringBuilder all = new StringBuilder();
+            headers.forEach((name, values) -> values.forEach(v -> all.append(name).append(": ").append(v).append('\n')));
+            return all.append('\n').append(body).toString();
+        }
+
+        /** The echo servlet's {@code key=value} lines. */
+        Map<String, String> echo() {
+            Map<String, String> lines = new LinkedHashMap<>();
+            body.lines().forEach(line -> {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    lines.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            });
+            return lines;
+        }
+
+        static Reply parse(String text) {
+            if (text.isEmpty()) {
+                return new Reply(0, Map.of(), "");
+            }
+            int end = text.indexOf("\r\n\r\n");
+            String head = end < 0 ? text : text.substring(0, end);
+            String body = end < 0 ? "" : text.substring(end + 4);
+            String[] lines = head.split("\r\n");
+            String[] statusLine = lines[0].split(" ", 3);
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.computeIfAbsent(lines[i].substring(0, colon).strip(), k -> new ArrayList<>())
+                            .add(lines[i].substring(colon + 1).strip());
+                }
+            }
+            return new Reply(Integer.parseInt(statusLine[1]), headers, body);
+        }
+    }
+
+    /**
+     * Echoes what the application sees, one {@code key=value} per line: method, request URI, principal, auth type,
+     * {@code isUserInRole} for the {@code role} query parameter, and the verified token's subject.
+     */
+    static final class EchoServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            StringBuilder out = new StringBuilder();
+            out.append("reached=true\n");
+            out.append("method=").append(req.getMethod()).append('\n');
+            out.append("uri=").append(req.getRequestURI()).append('\n');
+            out.append("principal=").append(req.getUserPrincipal() == null ? "" : req.getUserPrincipal().getName())
+                    .append('\n');
+            out.append("remoteUser=").append(Objects.toString(req.getRemoteUser(), "")).append('\n');
+            out.append("authType=").append(Objects.toString(req.getAuthType(), "")).append('\n');
+            String role = req.getParameter("role");
+            if (role != null) {
+                out.append("role=").append(req.isUserInRole(role)).append('\n');
+            }
+            Object token = req.getAttribute(ScopeEnforcementFilter.TOKEN_ATTRIBUTE);
+            out.append("subject=").append(token instanceof VerifiedToken t ? t.subject() : "").append('\n');
+            resp.setStatus(200);
+            resp.setContentType("text/plain;charset=utf-8");
+            resp.getWriter().write(out.toString());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.scopeenforcer.example;
+
+import io.scopeenforcer.negotiation.ClientRegistration;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The development issuer's clients (DESIGN §7). Each client's secret is {@code <client>-secret}: a published
+ * demo convention, which is why the development issuer listens on the loopback interface by default.
+ * Immutable and thread-safe.
+ */
+final class DemoClients {
+
+    /** The account-wide URN consumer scope. */
+    static final String CONSUMER_ALL = "urn:opc:resource:consumer::all";
+
+    /** Every demo client in the order the start-up banner and the docs list them. */
+    static final List<ClientRegistration> ALL = List.of(
+            client("account-client", CONSUMER_ALL, true, null, null),
+            client("paas-reader", "urn:opc:resource:consumer:paas::read", true, null, null),
+            client("stack-operator", "urn:opc:resource:consumer:paas:stack::all", false, null, null),
+            client("analytics-reader", "urn:opc:resource:consumer:paas:analytics::read", false, null, null),
+            client("idm-admin", "urn:opc:idm:__myscopes__", false, null, null),
+            client("acme-console", "tenants:read realms:read applications:read applications:create"
+                    + " applications:update applications:delete groups:read groups:update identities:read",
+                    true, "acme", "prod"),
+            client("acme-auditor", "applications:read groups:read identities:read", false, "acme", "*"),
+            client("globex-console", "applications:read applications:create", false, "globex", "main"));
+
+    private static final Map<String, ClientRegistration> BY_ID = index();
+    /** Compared against when the client id is unknown, so that an unknown id costs what a wrong secret does. */
+    private static final byte[] NO_SECRET = sha256("\0no client\0");
+
+    private DemoClients() {
+    }
+
+    /**
+     * The client whose id and secret these are, comparing secrets in constant time (RFC 6749 §10.10 wants
+     * credentials guessing to be hard; comparing digests also hides the secret's length).
+     */
+    static Optional<ClientRegistration> authenticate(String clientId, String secret) {
+        ClientRegistration client = BY_ID.get(clientId);
+        byte[] expected = client == null ? NO_SECRET : sha256(secretOf(client.clientId()));
+        boolean match = MessageDigest.isEqual(expected, sha256(secret));
+        return match && client != null ? Optional.of(client) : Optional.empty();
+    }
+
+    /** The demo convention; real secrets are random and live in a vault, never in code. */
+    static String secretOf(String clientId) {
+        return clientId + "-secret";
+    }
+
+    private static ClientRegistration client(String id, String allowed, boolean refresh, String tenant, String realm) {
+        ClientRegistration.Builder b = ClientRegistration.newBuilder(id)
+                .allowedScopes(allowed)
+                .defaultScopes(allowed)
+                .refreshTokens(refresh);
+        if (tenant != null) {
+            b.tenant(tenant).realm(realm);
+        }
+        return b.build();
+    }
+
+    private static Map<String, ClientRegistration> index() {
+        Map<String, ClientRegistration> byId = new LinkedHashMap<>();
+        ALL.forEach(c -> byId.put(c.clientId(), c));
+        return Map.copyOf(byId);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

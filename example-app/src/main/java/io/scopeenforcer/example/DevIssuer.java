@@ -1,0 +1,279 @@
+package io.scopeenforcer.example;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.scopeenforcer.negotiation.ClientRegistration;
+import io.scopeenforcer.negotiation.NegotiationResult;
+import io.scopeenforcer.negotiation.Negotiator;
+import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.scope.ScopeSet;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The development issuer (DESIGN §7): a fresh ES256 key per start, access tokens ({@code typ: at+jwt}) for the
+ * demo clients, scopes negotiated by {@link Negotiator} (DESIGN §2), and rotating refresh tokens kept in memory.
+ * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead.
+ *
+ * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
+ * consumed with an atomic remove, so a refresh token works once even under concurrent use.
+ */
+final class DevIssuer {
+
+    /** How long a refresh token lasts: a working day of demo. */
+    static final Duration REFRESH_TOKEN_TTL = Duration.ofHours(8);
+
+    /** Every scope the app's routes can require (DESIGN §7), plus {@code offline_access}. */
+    static final ScopeSet CATALOG = catalog();
+
+    private final String issuer;
+    private final Duration accessTokenTtl;
+    private final Clock clock;
+    private final ECKey key;
+    private final ECDSASigner signer;
+    private final Negotiator negotiator;
+    private final String jwksJson;
+    private final String metadataJson;
+    private final SecureRandom random = new SecureRandom();
+    /** SHA-256 of the refresh token → its grant: a heap dump shows no usable refresh token. */
+    private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
+
+    /** What a refresh token stands for: the client and the scope of the original grant, which rotation keeps. */
+    private record RefreshGrant(String clientId, ScopeSet scope, Instant expiresAt) {
+    }
+
+    /** The token endpoint's answer: HTTP status and JSON body (a token response or an RFC 6749 §5.2 error). */
+    record Outcome(int status, Map<String, Object> body) {
+
+        static Outcome error(int status, String error, String description) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", error);
+            body.put("error_description", description);
+            return new Outcome(status, body);
+        }
+    }
+
+    /**
+     * An issuer named {@code issuer} (also the resource server's identifier, the audience of
+     * {@code <resource>:<action>} tokens).
+     *
+     * @throws IllegalArgumentException if the TTL is not positive
+     */
+    DevIssuer(String issuer, Duration accessTokenTtl, Clock clock) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.accessTokenTtl = Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (accessTokenTtl.isNegative() || accessTokenTtl.isZero()) {
+            throw new IllegalArgumentException("accessTokenTtl must be positive");
+        }
+        try {
+            // P-256 rather than RSA: key generation is instant, which keeps start-up within a second.
+            this.key = new ECKeyGenerator(Curve.P_256)
+                    .keyID("dev-" + UUID.randomUUID().toString().substring(0, 8))
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .generate();
+            this.signer = new ECDSASigner(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a P-256 signing key", e);
+        }
+        this.negotiator = Negotiator.newBuilder().catalog(CATALOG).resourceServerAudience(issuer).build();
+        this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
+        this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
+    }
+
+    Duration accessTokenTtl() {
+        return accessTokenTtl;
+    }
+
+    /** The public key set ({@code /.well-known/jwks.json}); the private key never leaves this object. */
+    String jwksJson() {
+        return jwksJson;
+    }
+
+    /** RFC 8414 authorization-server metadata ({@code /.well-known/oauth-authorization-server}). */
+    String metadataJson() {
+        return metadataJson;
+    }
+
+    /** The {@code client_credentials} grant: negotiate the requested scope (null: the client's defaults). */
+    Outcome clientCredentials(ClientRegistration client, String requestedScope) {
+        NegotiationResult result = negotiator.negotiate(requestedScope, client);
+        if (result instanceof NegotiationResult.Refused refused) {
+            return Outcome.error(400, refused.error(), refused.description());
+        }
+        NegotiationResult.Granted granted = (NegotiationResult.Granted) result;
+        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null);
+    }
+
+    /**
+     * The {@code refresh_token} grant (RFC 6749 §6): the token must be this client's, live and unused; it is
+     * consumed and replaced (rotation, RFC 9700 §4.14.2). The original scope is negotiated again, or the
+     * requested subset of it; the new refresh token keeps the original scope.
+     */
+    Outcome refresh(ClientRegistration client, String refreshToken, String requestedScope) {
+        String handle = digest(refreshToken);
+        RefreshGrant grant = refreshTokens.get(handle);
+        Instant now = clock.instant();
+        if (grant == null) {
+            return invalidGrant("the refresh token is unknown, used or expired");
+        }
+        if (!grant.expiresAt().isAfter(now)) {
+            refreshTokens.remove(handle, grant);
+            return invalidGrant("the refresh token is unknown, used or expired");
+        }
+        if (!grant.clientId().equals(client.clientId())) {
+            // Not consumed: its owner may still use it. Same words as an unknown token: nothing to learn here.
+            return invalidGrant("the refresh token is unknown, used or expired");
+        }
+        String scope = grant.scope().toSpaceDelimited();
+        if (requestedScope != null) {
+            ScopeSet subset;
+            try {
+                subset = ScopeSet.parse(requestedScope);
+            } catch (IllegalArgumentException e) {
+                return Outcome.error(400, NegotiationResult.INVALID_SCOPE, "scope is not a valid scope list");
+            }
+            for (String value : subset.values()) {
+                if (!grant.scope().contains(value)) {
+                    return Outcome.error(400, NegotiationResult.INVALID_SCOPE,
+                            "scope exceeds the original grant (RFC 6749 section 6)");
+                }
+            }
+            // offline_access stays: rotation hands out a new refresh token on every use.
+            scope = subset.contains(Scope.OFFLINE_ACCESS) ? requestedScope
+                    : requestedScope + " " + Scope.OFFLINE_ACCESS;
+        }
+        NegotiationResult result = negotiator.negotiate(scope, client);
+        if (result instanceof NegotiationResult.Refused refused) {
+            return Outcome.error(400, refused.error(), refused.description());
+        }
+        if (!refreshTokens.remove(handle, grant)) {
+            return invalidGrant("the refresh token is unknown, used or expired");
+        }
+        return issue(client, (NegotiationResult.Granted) result, grant.scope());
+    }
+
+    /** Signs an access token for the grant and, when {@code refreshScope} is not null, makes a refresh token. */
+    private Outcome issue(ClientRegistration client, NegotiationResult.Granted granted, ScopeSet refreshScope) {
+        Instant now = clock.instant();
+        Date issuedAt = Date.from(now);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(client.clientId())
+                .claim("client_id", client.clientId())
+                .audience(new ArrayList<>(granted.audiences()))
+                .issueTime(issuedAt)
+                .notBeforeTime(issuedAt)
+                .expirationTime(Date.from(now.plus(accessTokenTtl)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("scope", granted.scopes().toSpaceDelimited());
+        client.tenant().ifPresent(t -> claims.claim("bi_t", t));
+        client.realm().ifPresent(r -> claims.claim("bi_r", r));
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("at+jwt"))
+                .keyID(key.getKeyID())
+                .build();
+        Map<String, Object> payload = claims.build().toJSONObject();
+        // Nimbus writes a one-element audience as a string; DESIGN §7 promises an array, whatever its length.
+        payload.put("aud", new ArrayList<>(granted.audiences()));
+        JWSObject jwt = new JWSObject(header, new Payload(payload));
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign with the development key", e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", jwt.serialize());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", accessTokenTtl.toSeconds());
+        body.put("scope", granted.scopes().toSpaceDelimited());
+        if (refreshScope != null) {
+            body.put("refresh_token", newRefreshToken(client, refreshScope, now));
+        }
+        return new Outcome(200, body);
+    }
+
+    private String newRefreshToken(ClientRegistration client, ScopeSet scope, Instant now) {
+        if (refreshTokens.size() > 10_000) {
+            // A demo keeps tokens in memory; drop the expired ones before the map grows without bound.
+            refreshTokens.values().removeIf(g -> !g.expiresAt().isAfter(now));
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64URL.encode(bytes).toString();
+        refreshTokens.put(digest(token), new RefreshGrant(client.clientId(), scope, now.plus(REFRESH_TOKEN_TTL)));
+        return token;
+    }
+
+    private static Outcome invalidGrant(String description) {
+        return Outcome.error(400, "invalid_grant", description);
+    }
+
+    private static String digest(String token) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64URL.encode(hash).toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static Map<String, Object> metadata(String issuer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("token_endpoint", issuer + TokenEndpoint.PATH);
+        m.put("jwks_uri", issuer + IssuerMetadataServlet.JWKS_PATH);
+        m.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        // RFC 8414 requires the member; without an authorization endpoint there is no response type to list.
+        m.put("response_types_supported", List.of());
+        m.put("scopes_supported", new ArrayList<>(CATALOG.values()));
+        return m;
+    }
+
+    private static ScopeSet catalog() {
+        List<String> scopes = new ArrayList<>();
+        for (String path : List.of("paas", "paas:analytics", "paas:stack")) {
+            for (String qualifier : List.of("read", "write", "all")) {
+                scopes.add(Scope.CONSUMER_PREFIX + ":" + path + "::" + qualifier);
+            }
+        }
+        scopes.add(Scope.CONSUMER_ALL);
+        scopes.add(Scope.ADMIN);
+        scopes.add(Scope.OFFLINE_ACCESS);
+        for (String resource : List.of("tenants", "realms", "applications", "groups", "identities", "credentials",
+                "resource-servers", "roles")) {
+            for (String action : List.of("read", "create", "update", "delete")) {
+                scopes.add(resource + ":" + action);
+            }
+        }
+        return ScopeSet.parse(String.join(" ", scopes));
+    }
+}

@@ -1,0 +1,256 @@
+package io.scopeenforcer.example;
+
+import io.scopeenforcer.negotiation.ClientRegistration;
+import io.scopeenforcer.negotiation.Negotiator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/**
+ * The example app: an embedded Jetty 12 (ee10) server running the web app in {@code WEB-INF/web.xml}, which
+ * registers {@code ScopeEnforcementFilter} for {@code /*} with its policy in {@code WEB-INF/policy.txt}, plus
+ * the demo APIs and, unless {@code --issuer} is given, a development token issuer.
+ *
+ * <pre>
+ *   java -jar example-app/target/example-app.jar [--port=8080] [--mode=permissive] ...
+ * </pre>
+ *
+ * <p>The web app travels in the jar as class-path resources under {@code webapp/}; Jetty serves it from there
+ * as it would serve an unpacked war. Every {@code --name=value} filter parameter replaces the init-param of
+ * the same name that web.xml gives (see {@link EnforcedWebApp}).
+ */
+public final class ExampleApp {
+
+    /** Exit status for a bad command line or configuration. */
+    static final int EXIT_USAGE = 2;
+    /** Exit status when the server cannot start for another reason, such as a port in use. */
+    static final int EXIT_FAILURE = 1;
+
+    private ExampleApp() {
+    }
+
+    /**
+     * Starts the app, prints where it listens and how to try it, and runs until Ctrl-C or SIGTERM.
+     * Exits with status 2 and a one-line message for a bad flag or value.
+     */
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        // One line per log record: the filter logs through System.Logger, which defaults to java.util.logging.
+        System.setProperty("java.util.logging.SimpleFormatter.format",
+                System.getProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n"));
+        Running app;
+        try {
+            app = start(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("example-app: " + e.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("example-app: cannot start: " + e.getMessage());
+            System.exit(EXIT_FAILURE);
+            return;
+        }
+        System.out.println(app.banner());
+        app.join();
+    }
+
+    /**
+     * Starts the app in this JVM; tests use {@code --port=0}. The server stops at JVM shutdown or on
+     * {@link Running#close()}.
+     *
+     * @param args the command line, {@code --name=value} only
+     * @return the running app
+     * @throws IllegalArgumentException with a one-line message for a bad flag or a filter parameter the filter
+     *     refuses
+     * @throws IllegalStateException when the server cannot start for another reason (port in use...)
+     */
+    public static Running start(String... args) {
+        Options options = Options.parse(List.of(args));
+        Server server = new Server();
+        // Ctrl-C and SIGTERM run the JVM's shutdown hooks; this one stops Jetty gracefully.
+        server.setStopAtShutdown(true);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        server.addConnector(connector);
+        try {
+            // Bound now, not at server.start(): with --port=0 the development issuer's URL needs the real port.
+            connector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
+        }
+        int port = connector.getLocalPort();
+        String base = "http://localhost:" + port;
+
+        DevIssuer devIssuer = options.devIssuer() ? new DevIssuer(base, options.tokenTtl(), Clock.systemUTC()) : null;
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (devIssuer != null) {
+            parameters.put("issuer", base);
+            parameters.put("jwks-uri", base + IssuerMetadataServlet.JWKS_PATH);
+            parameters.put("audience", Negotiator.ACCOUNT_AUDIENCE + "," + base);
+            parameters.put("resource-metadata", base);
+        }
+        parameters.putAll(options.filterParameters());
+
+        EnforcedWebApp webapp = new EnforcedWebApp(parameters, devIssuer);
+        webapp.setContextPath("/");
+        webapp.setBaseResource(ResourceFactory.of(webapp).newResource(webAppBase()));
+        // WEB-INF has no classes or lib: the app's classes come from the class path, like the server's.
+        webapp.setParentLoaderPriority(true);
+        // Fail start() when the filter refuses its configuration, instead of serving 503 for ever.
+        webapp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webapp);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            String configuration = configurationProblem(e);
+            if (configuration != null) {
+                throw new IllegalArgumentException(configuration, e);
+            }
+            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+        // What the filter was given in the end: web.xml's init-params with the command line's on top.
+        Map<String, String> effective = webapp.getServletHandler().getFilter(EnforcedWebApp.FILTER_NAME)
+                .getInitParameters();
+        return new Running(server, port, options, devIssuer, effective);
+    }
+
+    /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
+    private static URL webAppBase() {
+        URL webXml = ExampleApp.class.getResource("/webapp/WEB-INF/web.xml");
+        if (webXml == null) {
+            throw new IllegalStateException("webapp/WEB-INF/web.xml is not on the class path");
+        }
+        String text = webXml.toString();
+        try {
+            return URI.create(text.substring(0, text.length() - "WEB-INF/web.xml".length())).toURL();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The filter's own message when it refused its parameters ({@code scope-enforcer: parameter mode: ...}). */
+    private static String configurationProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && message.startsWith("scope-enforcer:")) {
+                return message;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                String inner = configurationProblem(suppressed);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // Already failing: the start failure is the one to report.
+        }
+    }
+
+    /** A running app. Closing it stops the server. */
+    public static final class Running implements AutoCloseable {
+
+        private final Server server;
+        private final int port;
+        private final Options options;
+        private final DevIssuer devIssuer;
+        private final Map<String, String> parameters;
+
+        private Running(Server server, int port, Options options, DevIssuer devIssuer,
+                        Map<String, String> parameters) {
+            this.server = server;
+            this.port = port;
+            this.options = options;
+            this.devIssuer = devIssuer;
+            this.parameters = Map.copyOf(parameters);
+        }
+
+        /** The port the app listens on. */
+        public int port() {
+            return port;
+        }
+
+        /** {@code http://localhost:<port>}: the app's base URL, and the development issuer's identifier. */
+        public URI baseUri() {
+            return URI.create("http://localhost:" + port);
+        }
+
+        /** Blocks until the server stops. */
+        public void join() {
+            try {
+                server.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Stops the server and waits for it. */
+        @Override
+        public void close() {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the server: " + e.getMessage(), e);
+            }
+        }
+
+        /** What {@code main} prints: where the app listens, the demo clients and a curl line to try. */
+        String banner() {
+            String base = baseUri().toString();
+            StringBuilder b = new StringBuilder();
+            b.append("Scope Enforcer example app on ").append(base);
+            if (!options.host().equals(Options.DEFAULT_HOST)) {
+                b.append(" (listening on ").append(options.host()).append(')');
+            }
+            b.append(" (filter: ").append(parameters.get("mode")).append(" mode, policy ")
+                    .append(parameters.get("policy")).append(")\n");
+            if (devIssuer == null) {
+                b.append("Trusting issuer ").append(parameters.get("issuer")).append(" (keys: ")
+                        .append(parameters.getOrDefault("jwks-uri", parameters.get("jwks-file")))
+                        .append("; audiences: ").append(parameters.get("audience"))
+                        .append("). The development issuer is off.\n");
+                b.append("Ctrl-C stops it.");
+                return b.toString();
+            }
+            b.append("Development issuer ").append(base).append(": POST ").append(TokenEndpoint.PATH)
+                    .append(", access tokens last ").append(devIssuer.accessTokenTtl().toSeconds()).append(" s.\n");
+            b.append("Demo clients (secret: <client>-secret):\n");
+            for (ClientRegistration client : DemoClients.ALL) {
+                b.append(String.format("  %-17s %s", client.clientId(), client.allowedScopes().toSpaceDelimited()));
+                client.tenant().ifPresent(t -> b.append("  [tenant ").append(t).append(", realm ")
+                        .append(client.realm().orElse("-")).append(']'));
+                if (client.refreshTokensAllowed()) {
+                    b.append("  [refresh tokens]");
+                }
+                b.append('\n');
+            }
+            b.append("Try it:\n");
+            b.append("  TOKEN=$(curl -s -u paas-reader:paas-reader-secret -d grant_type=client_credentials ")
+                    .append(base).append(TokenEndpoint.PATH)
+                    .append(" | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
+            b.append("  curl -i -H \"Authorization: Bearer $TOKEN\" ").append(base).append("/paas/analytics/reports\n");
+            b.append("Ctrl-C stops it.");
+            return b.toString();
+        }
+    }
+}

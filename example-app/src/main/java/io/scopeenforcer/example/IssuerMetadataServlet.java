@@ -1,0 +1,39 @@
+package io.scopeenforcer.example;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The development issuer's public documents: its JWK set ({@value #JWKS_PATH}, public keys only) and its RFC
+ * 8414 metadata ({@value #METADATA_PATH}). Thread-safe.
+ */
+final class IssuerMetadataServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+    static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
+
+    private final transient DevIssuer issuer;
+
+    IssuerMetadataServlet(DevIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    /** The JWK set or the metadata, by the path it was mapped to. */
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String json = JWKS_PATH.equals(request.getServletPath()) ? issuer.jwksJson() : issuer.metadataJson();
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType(JWKS_PATH.equals(request.getServletPath())
+                ? "application/jwk-set+json" : "application/json");
+        // The key changes only when the app restarts, so clients may keep it for a minute.
+        response.setHeader("Cache-Control", "max-age=60");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

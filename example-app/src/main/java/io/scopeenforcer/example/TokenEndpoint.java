@@ -1,0 +1,165 @@
+package io.scopeenforcer.example;
+
+import io.scopeenforcer.negotiation.ClientRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /oauth2/v1/token} of the development issuer (RFC 6749 §3.2): {@code client_credentials} and
+ * {@code refresh_token} grants, client authentication by HTTP Basic or form parameters, errors as RFC 6749
+ * §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
+ * ({@code invalid_client}), grant type ({@code invalid_request} / {@code unsupported_grant_type}), then the
+ * grant ({@code invalid_grant}, {@code invalid_scope}). Thread-safe.
+ */
+final class TokenEndpoint extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String PATH = "/oauth2/v1/token";
+    /** The Basic realm of an {@code invalid_client} challenge (RFC 6749 §5.2). */
+    static final String BASIC_REALM = "scope-enforcer-example";
+
+    /** Parameters named in error descriptions; any other name is the client's text and is not echoed. */
+    private static final Set<String> KNOWN = Set.of("grant_type", "scope", "refresh_token", "client_id",
+            "client_secret");
+
+    private final transient DevIssuer issuer;
+
+    TokenEndpoint(DevIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    /** Answers a token request with a token response or an RFC 6749 §5.2 error; never cached. */
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        DevIssuer.Outcome outcome = handle(request);
+        if (outcome.status() == HttpServletResponse.SC_UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + BASIC_REALM + "\"");
+        }
+        // RFC 6749 §5.1: token responses, and so their errors, must not be cached.
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+        Http.writeJson(response, outcome.status(), outcome.body());
+    }
+
+    private DevIssuer.Outcome handle(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !Http.mediaType(type).equals("application/x-www-form-urlencoded")) {
+            return invalidRequest("the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)");
+        }
+        if (request.getQueryString() != null) {
+            // Secrets in a URL end up in logs and histories; RFC 6749 §3.2 puts parameters in the body.
+            return invalidRequest("send the parameters in the body, not in the query string");
+        }
+        Map<String, String[]> parameters = request.getParameterMap();
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+            if (parameter.getValue().length > 1) {
+                String name = KNOWN.contains(parameter.getKey()) ? parameter.getKey() : "a parameter";
+                return invalidRequest(name + " is repeated (RFC 6749 section 3.2)");
+            }
+        }
+
+        Authentication auth = authenticate(request, parameters);
+        if (auth.failure() != null) {
+            return auth.failure();
+        }
+        ClientRegistration client = auth.client();
+
+        String grantType = single(parameters, "grant_type");
+        if (grantType == null) {
+            return invalidRequest("grant_type is missing");
+        }
+        String scope = single(parameters, "scope");
+        switch (grantType) {
+            case "client_credentials":
+                return issuer.clientCredentials(client, scope);
+            case "refresh_token":
+                String refreshToken = single(parameters, "refresh_token");
+                if (refreshToken == null) {
+                    return invalidRequest("refresh_token is missing");
+                }
+                return issuer.refresh(client, refreshToken, scope);
+            default:
+                return DevIssuer.Outcome.error(400, "unsupported_grant_type",
+                        "this issuer supports client_credentials and refresh_token");
+        }
+    }
+
+    /** A client, or the error that ends the request. */
+    private record Authentication(ClientRegistration client, DevIssuer.Outcome failure) {
+    }
+
+    /** RFC 6749 §2.3.1: Basic with form-encoded id and secret, or client_id and client_secret in the body. */
+    private static Authentication authenticate(HttpServletRequest request, Map<String, String[]> parameters) {
+        String header = request.getHeader("Authorization");
+        String formId = single(parameters, "client_id");
+        String formSecret = single(parameters, "client_secret");
+        String clientId;
+        String secret;
+        if (header != null) {
+            if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return failed(invalidClient("authenticate with HTTP Basic or client_id and client_secret"));
+            }
+            if (formSecret != null || (formId != null && !formId.equals(basicPart(header, true)))) {
+                // RFC 6749 §2.3: a client must not use more than one authentication method in a request.
+                return failed(invalidRequest("use either HTTP Basic or client_secret in the body, not both"));
+            }
+            clientId = basicPart(header, true);
+            secret = basicPart(header, false);
+            if (clientId == null || secret == null) {
+                return failed(invalidClient("the Basic credentials are not base64 of id:secret"));
+            }
+        } else {
+            if (formId == null || formSecret == null) {
+                return failed(invalidClient("client authentication is required"));
+            }
+            clientId = formId;
+            secret = formSecret;
+        }
+        Optional<ClientRegistration> client = DemoClients.authenticate(clientId, secret);
+        return client.map(c -> new Authentication(c, null))
+                .orElseGet(() -> failed(invalidClient("client authentication failed")));
+    }
+
+    /** The id ({@code first}) or the secret of a Basic header, form-decoded; null when malformed. */
+    private static String basicPart(String header, boolean first) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return null;
+            }
+            String part = first ? decoded.substring(0, colon) : decoded.substring(colon + 1);
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** RFC 6749 §3.1: a parameter sent without a value is treated as omitted. */
+    private static String single(Map<String, String[]> parameters, String name) {
+        String[] values = parameters.get(name);
+        return values == null || values[0].isEmpty() ? null : values[0];
+    }
+
+    private static Authentication failed(DevIssuer.Outcome outcome) {
+        return new Authentication(null, outcome);
+    }
+
+    private static DevIssuer.Outcome invalidRequest(String description) {
+        return DevIssuer.Outcome.error(400, "invalid_request", description);
+    }
+
+    private static DevIssuer.Outcome invalidClient(String description) {
+        return DevIssuer.Outcome.error(401, "invalid_client", description);
+    }
+}
