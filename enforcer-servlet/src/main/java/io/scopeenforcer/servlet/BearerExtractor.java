@@ -65,6 +65,10 @@ final class BearerExtractor {
         while (end < header.length() && isB64TokenChar(header.charAt(end))) {
             end++;
         }
+        if (end == start) {
+            // b64token needs one character before any "=": "Bearer =" carries no token (RFC 6750 §2.1).
+            return new Result(null, "malformed bearer token");
+        }
         while (end < header.length() && header.charAt(end) == '=') {
             end++; // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
         }
