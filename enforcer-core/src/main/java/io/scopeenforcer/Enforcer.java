@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Enforcer {
 
     static final int DECISIONS_PER_TOKEN = 64;
+    /** The longest list of missing scopes a description quotes. */
+    static final int MAX_LISTED = 120;
 
     private final TokenVerifier verifier;
     private final RoutePolicy policy;
@@ -151,8 +153,17 @@ public final class Enforcer {
             return new Decision.Deny(Decision.Reason.CONSUMER_ALL_ON_ADMIN,
                     Scope.CONSUMER_ALL + " never opens admin APIs", outcome.required(), rule);
         }
-        return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE,
-                "the token lacks " + String.join(" ", outcome.missing()), outcome.required(), rule);
+        return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE, "the token lacks " + shortList(outcome.missing()),
+                outcome.required(), rule);
+    }
+
+    /**
+     * The missing scopes for a description, at most {@value #MAX_LISTED} chars: a scope filled from a path variable
+     * can be as long as the path (STYLE.md §6), and the full list is in {@code requiredScopes} anyway.
+     */
+    private static String shortList(List<String> scopes) {
+        String all = String.join(" ", scopes);
+        return all.length() <= MAX_LISTED ? all : all.substring(0, MAX_LISTED - 3) + "...";
     }
 
     private static List<String> requiredScopes(Rule rule, Map<String, String> variables) {

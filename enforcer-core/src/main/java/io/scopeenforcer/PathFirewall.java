@@ -158,7 +158,8 @@ final class PathFirewall {
             case '\\':
                 // Encoded separators: "%2F" and "%5C" split segments differently in proxies and containers.
                 // CVE-2007-0450 (Tomcat), CVE-2021-28164 (Jetty ambiguous paths).
-                return "encoded / or \\ in the path";
+                // The reason goes into an RFC 6750 error_description, which may not hold a backslash (RFC 6750 §3).
+                return "encoded slash or backslash in the path";
             case '.':
                 // "%2e%2e" rebuilds ".." after the check: CVE-2021-28164 (Jetty WEB-INF bypass), CVE-2020-17519.
                 return "encoded . in the path";

@@ -218,6 +218,23 @@ class EnforcerTest {
         assertFalse(CACHED.decide(token, "GET", path).allowed());
     }
 
+    /** Found by EnforcerFuzzTest: the description quoted a scope filled from a path variable in full (~4 KB). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 1000, 4000})
+    void decideWhenScopeFilledFromLongPathVariableThenDescriptionShortAndScopeComplete(int length) {
+        String token = token(t -> t.scope("applications:read").tenant("acme").realm("prod"));
+        String resource = "r".repeat(length);
+        for (Enforcer enforcer : List.of(UNCACHED, CACHED)) {
+            Decision.Deny deny = assertInstanceOf(Decision.Deny.class,
+                    enforcer.decide(token, "PATCH", "/v1/tenants/acme/realms/prod/" + resource + "/x"));
+            assertEquals(Decision.Reason.INSUFFICIENT_SCOPE, deny.reason());
+            assertEquals(List.of(resource + ":update"), deny.requiredScopes());
+            assertTrue(deny.description().length() <= "the token lacks ".length() + Enforcer.MAX_LISTED,
+                    deny::description);
+            assertTrue(deny.description().startsWith("the token lacks r"), deny::description);
+        }
+    }
+
     @Test
     void builderWhenMissingOrRepeatedSettingThenFailsNamingIt() {
         assertEquals("verifier is required",

@@ -111,4 +111,14 @@ class PathFirewallTest {
         String reason = PathFirewall.canonicalize(raw).rejection();
         assertFalse(reason.contains("admin") || reason.contains("aaaa"), reason);
     }
+
+    /** Found by EnforcerFuzzTest: "encoded / or [backslash] in the path" reached clients as "encoded / or ? in...". */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"/a%2Fb", "/a%5cb", "/a\\b", "/a;b", "/a%3Bb", "/a%2eb/%2e", "/a%25", "/a%0d", "/a%C3", "/a\u00e9",
+        "/a b", "/a\"b", "//", "/..", "/a%", "a"})
+    void canonicalizeWhenRejectedThenReasonFitsAnErrorDescription(String raw) {
+        String reason = PathFirewall.canonicalize(raw).rejection();
+        // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E.
+        assertTrue(reason.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'), reason);
+    }
 }

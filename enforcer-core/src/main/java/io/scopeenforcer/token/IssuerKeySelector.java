@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
@@ -76,13 +77,14 @@ final class IssuerKeySelector implements JWSKeySelector<SecurityContext> {
         try {
             matches = keys.get(new JWKSelector(matcher(header)), context);
         } catch (RateLimitReachedException e) {
-            // The refetch for a kid we do not know was refused by the rate limit. With keys cached this is
-            // an unknown key (the refetch will be allowed again soon); with nothing cached, the issuer's keys
-            // are simply unavailable.
-            if (hasCachedKeys()) {
-                throw new UnknownKeyException();
+            // The refetch was refused by the rate limit: a kid we do not know, or a cache past its TTL during a
+            // flood. Answer from the key set already cached, however old: a kid it lacks is an unknown key (the
+            // refetch is allowed again soon), a kid it has verifies as before. Nothing cached: keys unavailable.
+            JWKSet cached = cachedKeySet();
+            if (cached == null) {
+                throw e;
             }
-            throw e;
+            matches = new JWKSelector(matcher(header)).select(cached);
         }
         List<Key> out = new ArrayList<>(matches.size());
         for (JWK jwk : matches) {
@@ -97,15 +99,18 @@ final class IssuerKeySelector implements JWSKeySelector<SecurityContext> {
         return out;
     }
 
-    private boolean hasCachedKeys() {
+    /**
+     * The key set the remote source has cached, however old, or null: at time 0 no cached set counts as
+     * expired, so the caching layers answer from memory instead of refetching.
+     */
+    private JWKSet cachedKeySet() {
         if (remoteCache == null) {
-            return true;
+            return null;
         }
         try {
-            remoteCache.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), System.currentTimeMillis(), null);
-            return true;
+            return remoteCache.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), 0L, null);
         } catch (KeySourceException e) {
-            return false;
+            return null;
         }
     }
 

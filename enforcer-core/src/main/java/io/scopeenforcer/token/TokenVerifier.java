@@ -369,6 +369,10 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "the token header is not valid");
         }
+        if (header.getAlgorithm() == null) {
+            // Nimbus reads a header with "enc" and no "alg" as a JWE header without an algorithm.
+            return invalid(TokenFailure.MALFORMED, "the token header is not valid");
+        }
         if (header instanceof PlainHeader || header.getAlgorithm().getName().equalsIgnoreCase("none")) {
             // RFC 8725 §3.2: alg none is never accepted.
             return invalid(TokenFailure.UNSUPPORTED, "unsecured tokens (alg none) are not accepted");

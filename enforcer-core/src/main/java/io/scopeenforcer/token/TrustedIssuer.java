@@ -392,7 +392,10 @@ public final class TrustedIssuer {
             return this;
         }
 
-        /** Read timeout of a JWKS fetch (per read); default 2 s. Only with a JWKS URI. */
+        /**
+         * Read timeout of a JWKS fetch (per read); default 2 s. A whole fetch, however it drips, ends after the
+         * connect timeout plus this. Only with a JWKS URI.
+         */
         public Builder jwksReadTimeout(Duration timeout) {
             checkUnset(jwksReadTimeout, "jwksReadTimeout");
             this.jwksReadTimeout = millis(positive(timeout, "jwksReadTimeout"), "jwksReadTimeout");
@@ -546,8 +549,9 @@ public final class TrustedIssuer {
                         + ") plus jwksConnectTimeout and jwksReadTimeout (" + refreshTimeout
                         + ") must not exceed jwksCacheTtl (" + ttl + ")");
             }
-            DefaultResourceRetriever retriever = new DefaultResourceRetriever(
-                    (int) connect.toMillis(), (int) read.toMillis(), sizeLimit);
+            // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever).
+            DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
+                    (int) connect.toMillis(), (int) read.toMillis(), sizeLimit, refreshTimeout.toMillis());
             JWKSourceBuilder<SecurityContext> b;
             try {
                 b = JWKSourceBuilder.create(jwksUri.toURL(), retriever);

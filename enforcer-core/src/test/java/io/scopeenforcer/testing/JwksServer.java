@@ -22,8 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A real JWKS endpoint for tests: Jetty 12 on a random loopback port, serving a JWK set the test can
- * rotate, trim, break (an error status or a dropped connection), slow down, bloat or replace with any body,
- * and counting every request it receives on any path. Thread-safe. Shared test fixture (core test-jar).
+ * rotate, trim, break (an error status or a dropped connection), slow down, bloat, replace with any body or
+ * with a chunked body that never ends, and counting every request it receives on any path. Thread-safe. Shared
+ * test fixture (core test-jar).
  *
  * <pre>
  *   try (JwksServer jwks = JwksServer.start(idp.publicJwkSet())) {
@@ -39,7 +40,7 @@ public final class JwksServer implements AutoCloseable {
     /** The path of the JWK set; every other path answers the same way and counts too. */
     public static final String PATH = "/jwks.json";
 
-    private enum Mode { KEYS, STATUS, DROP, RAW }
+    private enum Mode { KEYS, STATUS, DROP, RAW, ENDLESS }
 
     private final Server server;
     private final URI base;
@@ -51,7 +52,9 @@ public final class JwksServer implements AutoCloseable {
     private String rawBody;
     private int bloatTo;
     private Duration delay = Duration.ZERO;
+    private Duration chunkInterval;
     private volatile boolean closed;
+    private final AtomicInteger endlessOpen = new AtomicInteger();
 
     private JwksServer(JWKSet initial) throws Exception {
         this.keys = new ArrayList<>(initial.getKeys());
@@ -149,6 +152,23 @@ public final class JwksServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers 200 with a chunked JSON body that never ends ({@code {"keys":[} and then whitespace), one 1 KiB
+     * chunk every {@code interval} (zero: as fast as the client reads), until the client gives up or the server
+     * is healed or closed. A slow drip keeps every single read well within a read timeout.
+     */
+    public void endlessChunked(Duration interval) {
+        synchronized (lock) {
+            this.mode = Mode.ENDLESS;
+            this.chunkInterval = Objects.requireNonNull(interval, "interval");
+        }
+    }
+
+    /** How many endless bodies are being written right now: a client that gave up closed its connection. */
+    public int endlessBodiesOpen() {
+        return endlessOpen.get();
+    }
+
     /** Waits this long before each answer (zero for none). */
     public void delay(Duration wait) {
         synchronized (lock) {
@@ -204,6 +224,10 @@ public final class JwksServer implements AutoCloseable {
                 request.getConnectionMetaData().getConnection().getEndPoint().close();
                 callback.failed(new IOException("connection dropped by the test"));
                 return true;
+            case ENDLESS:
+                writeEndless(response);
+                callback.succeeded();
+                return true;
             case STATUS:
                 response.setStatus(code);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
@@ -215,6 +239,36 @@ public final class JwksServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                 response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
                 return true;
+        }
+    }
+
+    /** Writes chunks until the client disconnects, the mode changes or the server closes; blocks this thread. */
+    private void writeEndless(Response response) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        byte[] padding = new byte[1024];
+        java.util.Arrays.fill(padding, (byte) ' ');
+        endlessOpen.incrementAndGet();
+        try {
+            byte[] first = "{\"keys\":[".getBytes(StandardCharsets.UTF_8);
+            for (byte[] chunk = first; !closed; chunk = padding) {
+                Duration interval;
+                synchronized (lock) {
+                    if (mode != Mode.ENDLESS) {
+                        return;
+                    }
+                    interval = chunkInterval;
+                }
+                try (org.eclipse.jetty.util.Blocker.Callback blocker = org.eclipse.jetty.util.Blocker.callback()) {
+                    response.write(false, ByteBuffer.wrap(chunk), blocker);
+                    blocker.block();
+                }
+                sleep(interval);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client gave up: exactly what the test wants to see
+        } finally {
+            endlessOpen.decrementAndGet();
         }
     }
 

@@ -40,6 +40,9 @@ class HostileTokenTest {
     private static final JwksServer ATTACKER_JWKS = JwksServer.start(ATTACKER.publicJwkSet());
 
     private static final TokenVerifier UNCACHED = Fixtures.verifier(0);
+    /** Held strongly: java.util.logging keeps loggers weakly. */
+    private static final java.util.logging.Logger VERIFIER_LOG =
+            java.util.logging.Logger.getLogger(TokenVerifier.class.getName());
     private static final TokenVerifier CACHED = Fixtures.verifier(1000);
 
     @AfterAll
@@ -107,6 +110,10 @@ class HostileTokenTest {
                 row("JWE header in three parts", () -> IDP.token().rawHeader("{\"alg\":\"RSA-OAEP\",\"enc\":\"A128GCM\"}")
                         .signature(b64("x")).sign(), TokenFailure.UNSUPPORTED),
                 row("JWE, PBES2 with a huge p2c", HostileTokenTest::pbes2Jwe, TokenFailure.UNSUPPORTED),
+                // Found by TokenVerifierFuzzTest: Nimbus parses it as a JWE header with a null alg (an NPE, swallowed).
+                row("enc and no alg", () -> IDP.token().rawHeader("{\"enc\":\"A128GCM\"}").sign(), TokenFailure.MALFORMED),
+                row("enc, no alg, kid", () -> IDP.token().rawHeader("{\"enc\":\"A128GCM\",\"kid\":\"" + IDP.rsa().kid()
+                        + "\"}").sign(), TokenFailure.MALFORMED),
                 // Signatures.
                 row("ES256 all-zero signature (CVE-2022-21449)", () -> IDP.token().signedWith(IDP.ec())
                         .signature(b64(new byte[64])).sign(), TokenFailure.BAD_SIGNATURE),
@@ -202,7 +209,32 @@ class HostileTokenTest {
     @MethodSource("hostileTokens")
     void verifyWhenTokenIsHostileThenExpectedFailure(String name, Supplier<String> token, TokenFailure expected) {
         String compact = token.get();
-        TokenResult fresh = UNCACHED.verify(compact);
+        List<String> swallowed = new java.util.ArrayList<>();
+        java.util.logging.Handler watcher = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).startsWith("unexpected")) {
+                    swallowed.add(String.valueOf(record.getParameters()[0]));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        VERIFIER_LOG.addHandler(watcher);
+        TokenResult fresh;
+        try {
+            fresh = UNCACHED.verify(compact);
+        } finally {
+            VERIFIER_LOG.removeHandler(watcher);
+        }
+        // The verifier's last-resort catch turns a parser exception into "malformed"; a row must be diagnosed.
+        assertEquals(List.of(), swallowed, name + ": an exception was swallowed");
         assertEquals(expected, failureOf(fresh), () -> name + ": " + fresh);
         assertEquals(fresh, CACHED.verify(compact), "cached verifier, first time");
         assertEquals(fresh, CACHED.verify(compact), "cached verifier, second time");

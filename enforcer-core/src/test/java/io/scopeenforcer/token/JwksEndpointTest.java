@@ -188,6 +188,10 @@ class JwksEndpointTest {
                 Arguments.of("keys not an array", (Consumer<JwksServer>) s -> s.serveRaw("{\"keys\":{}}")),
                 Arguments.of("1 MiB body", (Consumer<JwksServer>) s -> s.bloat(1 << 20)),
                 Arguments.of("slower than the read timeout", (Consumer<JwksServer>) s -> s.delay(Duration.ofSeconds(5))),
+                Arguments.of("endless chunked body", (Consumer<JwksServer>) s -> s.endlessChunked(Duration.ZERO)),
+                // Found by JwksFaultsOverHttpTest: each read is quick, so only a deadline on the whole fetch ends it.
+                Arguments.of("endless chunked body, one chunk every 100 ms",
+                        (Consumer<JwksServer>) s -> s.endlessChunked(Duration.ofMillis(100))),
                 Arguments.of("server stopped", (Consumer<JwksServer>) JwksServer::close));
     }
 

@@ -94,6 +94,10 @@ final class BearerExtractor {
         while (end < token.length() && isB64TokenChar(token.charAt(end))) {
             end++;
         }
+        if (end == 0) {
+            // b64token needs one character before any "=": "Bearer =" carries no token (RFC 6750 §2.1).
+            return "malformed bearer token";
+        }
         while (end < token.length() && token.charAt(end) == '=') {
             end++;
         }

@@ -192,6 +192,9 @@ class BearerHeaderTest {
                 Arguments.of("Bearer a\nb", null, "malformed bearer token"),
                 Arguments.of("Bearer ab\u00e9", null, "malformed bearer token"),
                 Arguments.of("Bearer =abc", null, "malformed bearer token"),
+                // Found by BearerExtractorFuzzTest: padding alone was taken for the token "=".
+                Arguments.of("Bearer =", null, "malformed bearer token"),
+                Arguments.of("Bearer    ==  ", null, "malformed bearer token"),
                 Arguments.of("Bearer abc=\t", null, "malformed bearer token"),
                 Arguments.of("Bearerabc", null, null),
                 Arguments.of("Basic abc", null, null),

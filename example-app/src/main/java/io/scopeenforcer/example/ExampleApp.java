@@ -2,6 +2,8 @@ package io.scopeenforcer.example;
 
 import io.scopeenforcer.negotiation.ClientRegistration;
 import io.scopeenforcer.negotiation.Negotiator;
+import io.scopeenforcer.servlet.ScopeEnforcementFilter;
+import jakarta.servlet.Filter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -122,10 +125,10 @@ public final class ExampleApp {
             }
             throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
+        FilterHolder filter = webapp.getServletHandler().getFilter(EnforcedWebApp.FILTER_NAME);
         // What the filter was given in the end: web.xml's init-params with the command line's on top.
-        Map<String, String> effective = webapp.getServletHandler().getFilter(EnforcedWebApp.FILTER_NAME)
-                .getInitParameters();
-        return new Running(server, port, options, devIssuer, effective);
+        Map<String, String> effective = filter.getInitParameters();
+        return new Running(server, port, options, devIssuer, effective, filter);
     }
 
     /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
@@ -175,14 +178,16 @@ public final class ExampleApp {
         private final Options options;
         private final DevIssuer devIssuer;
         private final Map<String, String> parameters;
+        private final FilterHolder filter;
 
         private Running(Server server, int port, Options options, DevIssuer devIssuer,
-                        Map<String, String> parameters) {
+                        Map<String, String> parameters, FilterHolder filter) {
             this.server = server;
             this.port = port;
             this.options = options;
             this.devIssuer = devIssuer;
             this.parameters = Map.copyOf(parameters);
+            this.filter = filter;
         }
 
         /** The port the app listens on. */
@@ -193,6 +198,25 @@ public final class ExampleApp {
         /** {@code http://localhost:<port>}: the app's base URL, and the development issuer's identifier. */
         public URI baseUri() {
             return URI.create("http://localhost:" + port);
+        }
+
+        /**
+         * The filter instance Jetty made from {@code web.xml} and initialized, for tests and metrics: the
+         * filter's {@link ScopeEnforcementFilter#stats() stats()} (decisions and cache sizes).
+         *
+         * @throws IllegalStateException after {@link #close()}, when Jetty has let go of the filter
+         */
+        public ScopeEnforcementFilter filter() {
+            Filter instance = filter.getFilter();
+            // Jetty may wrap filters (FilterHolder.WrapFunction beans); the stats are on the filter inside.
+            while (instance instanceof FilterHolder.Wrapper wrapper) {
+                instance = wrapper.getWrapped();
+            }
+            if (!(instance instanceof ScopeEnforcementFilter enforcer)) {
+                throw new IllegalStateException("the app is stopped: no running " + EnforcedWebApp.FILTER_NAME
+                        + " filter");
+            }
+            return enforcer;
         }
 
         /** Blocks until the server stops. */
