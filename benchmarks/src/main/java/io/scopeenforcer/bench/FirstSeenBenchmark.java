@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+// Six warm-up seconds: with ~10,000 operations a second the verification path (parser, Gson, BigInteger,
+// Caffeine) was still being compiled after three on 2 cores (iterations falling from 230 to 110 us).
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FirstSeenBenchmark {
