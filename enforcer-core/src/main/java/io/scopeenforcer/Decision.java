@@ -11,6 +11,9 @@ import java.util.Objects;
  */
 public sealed interface Decision permits Decision.Allow, Decision.Deny {
 
+    /** The {@code Allow} header of a 405: the methods the enforcer accepts (RFC 9110 §10.2.1). */
+    String ALLOWED_METHODS = HttpMethods.ALLOW_HEADER;
+
     /** True for {@link Allow}. */
     boolean allowed();
 

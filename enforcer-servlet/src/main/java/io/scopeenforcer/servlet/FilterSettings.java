@@ -51,8 +51,7 @@ final class FilterSettings {
         this.enforcer = b.enforcer;
         this.mode = b.mode;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm, metadataUrl, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
-                b.retryAfterSeconds);
+        this.responses = new Responses(b.realm, metadataUrl, b.retryAfterSeconds);
         this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,

@@ -13,14 +13,13 @@ import java.util.List;
 final class Responses {
 
     private final String challengePrefix;
-    private final String allowHeader;
     private final long retryAfterSeconds;
 
     /**
      * @param realm the challenge's {@code realm}, or null
      * @param resourceMetadataUrl the challenge's {@code resource_metadata} (RFC 9728 §5.1), or null
      */
-    Responses(String realm, String resourceMetadataUrl, String allowHeader, long retryAfterSeconds) {
+    Responses(String realm, String resourceMetadataUrl, long retryAfterSeconds) {
         StringBuilder prefix = new StringBuilder("Bearer");
         String separator = " ";
         if (realm != null) {
@@ -31,7 +30,6 @@ final class Responses {
             prefix.append(separator).append("resource_metadata=\"").append(quotable(resourceMetadataUrl)).append('"');
         }
         this.challengePrefix = prefix.toString();
-        this.allowHeader = allowHeader;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -63,7 +61,7 @@ final class Responses {
             response.setHeader("WWW-Authenticate", challenge);
         }
         if (deny.reason() == Decision.Reason.METHOD_NOT_ALLOWED) {
-            response.setHeader("Allow", allowHeader);
+            response.setHeader("Allow", Decision.ALLOWED_METHODS);
         }
         if (deny.reason() == Decision.Reason.KEYS_UNAVAILABLE) {
             response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
