@@ -36,19 +36,11 @@ class EnforcerFuzzTest {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     static final TestClock CLOCK = TestClock.at(NOW);
     static final TestIssuer IDP = TestIssuer.create("https://idp.example.test", CLOCK);
-    /** The example app's WEB-INF/policy.txt (DESIGN §7). */
-    static final String POLICY = String.join("\n",
-            "GET      /health                                    public",
-            "GET      /.well-known/jwks.json                     public",
-            "POST     /oauth2/v1/token                           public",
-            "GET                   /paas/analytics/**    urn:opc:resource:consumer:paas:analytics::read",
-            "POST,PUT,PATCH,DELETE /paas/analytics/**    urn:opc:resource:consumer:paas:analytics::write",
-            "GET                   /paas/stack/**        urn:opc:resource:consumer:paas:stack::read",
-            "POST,PUT,PATCH,DELETE /paas/stack/**        urn:opc:resource:consumer:paas:stack::write",
-            "*        /admin/v1/**                               admin",
-            "GET      /me                                        authenticated",
-            "POST     /v1/tenants/{tenant}/realms/{realm}/groups/{id}:addMembers     groups:update identities:read",
-            "include management-api");
+    /**
+     * The example app's WEB-INF/policy.txt, read from the file ({@link ExamplePolicy}), plus an
+     * {@code authenticated} route, which the example app does not have, so that that kind of rule is fuzzed too.
+     */
+    static final String POLICY = ExamplePolicy.text() + "\nGET      /me                                        authenticated\n";
 
     static final Enforcer CACHED = enforcer(true);
     static final Enforcer UNCACHED = enforcer(false);
@@ -72,7 +64,7 @@ class EnforcerFuzzTest {
 
     static Enforcer enforcer(boolean caching) {
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(IDP.trustedIssuer()).clock(CLOCK);
-        Enforcer.Builder engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "example.policy"));
+        Enforcer.Builder engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "policy.txt"));
         if (!caching) {
             verifier.cacheMaxEntries(0);
             engine.decisionCacheMaxTokens(0);

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RoutePolicyTest {
 
     static final String POLICY = String.join("\n",
-            "# the example app's policy",
+            "# a policy in the example app's style, with a templated service, an OR requirement and a comment",
             "GET      /health                         public",
             "GET,HEAD /paas/{service}/**              urn:opc:resource:consumer:paas:{service}::read",
             "POST,PUT,PATCH,DELETE /paas/{service}/** urn:opc:resource:consumer:paas:{service}::write",
