@@ -24,7 +24,7 @@ import java.util.Set;
  * route) with fuzzed methods and raw
  * paths, for six tokens: none, garbage, expired, foreign (same issuer name, other key), one with every scope
  * and one with none. Invariants: nothing throws; no 5xx; a fuzzed path is never allowed on a protected rule
- * without a valid token; nothing is allowed that the reference canonicalizer ({@link PathFirewallFuzzTest})
+ * without a valid token; nothing is allowed that the reference canonicalizer ({@link ReferencePath})
  * rejects; a path it accepts is never a 400; the cached and the uncached engine decide alike; no description
  * echoes the token or carries a character that could break a header.
  *
@@ -86,7 +86,7 @@ class EnforcerFuzzTest {
         String method = space < 0 ? "GET" : request.substring(0, space);
         String path = space < 0 ? request : request.substring(space + 1);
         int query = path.indexOf('?');
-        boolean pathAccepted = PathFirewallFuzzTest.reference(query < 0 ? path : path.substring(0, query)) != null;
+        boolean pathAccepted = ReferencePath.canonicalize(query < 0 ? path : path.substring(0, query)) != null;
         boolean methodAllowed = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS").contains(method);
 
         Decision anonymous = decideBoth(null, method, path);
@@ -146,6 +146,6 @@ class EnforcerFuzzTest {
     }
 
     static String describe(String method, String path) {
-        return PathFirewallFuzzTest.printable(method) + " " + PathFirewallFuzzTest.printable(path);
+        return ReferencePath.printable(method) + " " + ReferencePath.printable(path);
     }
 }
