@@ -159,7 +159,7 @@ public final class Enforcer {
 
     /**
      * The missing scopes for a description, at most {@value #MAX_LISTED} chars: a scope filled from a path variable
-     * can be as long as the path (STYLE.md §6), and the full list is in {@code requiredScopes} anyway.
+     * can be as long as the path (docs/architecture.md §14.6), and the full list is in {@code requiredScopes} anyway.
      */
     private static String shortList(List<String> scopes) {
         String all = String.join(" ", scopes);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built-in convention for the management API (DESIGN §4): {@code /v1/tenants/{tenant}/realms/{realm}/...}
+ * The built-in convention for the management API (docs/architecture.md §8.4): {@code /v1/tenants/{tenant}/realms/{realm}/...}
  * where the scope is {@code <deepest collection>:<action>} with GET→read, POST→create, PATCH/PUT→update,
  * DELETE→delete, and HEAD as GET (implied by the index). Collections may nest two levels below a realm
  * ({@code identities/{id}/credentials/{cid}}). Custom methods ({@code {id}:addMembers}) are not covered: a

@@ -69,7 +69,7 @@ class RoutePolicyTest {
         assertEquals(parseVars(vars), match.variables());
     }
 
-    /** Every row of the DESIGN §4 convention table. */
+    /** Every row of the docs/architecture.md §8.4 convention table. */
     @ParameterizedTest(name = "[{index}] {0} {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
         "GET    | /v1/tenants/acme                                   | tenants:read",
