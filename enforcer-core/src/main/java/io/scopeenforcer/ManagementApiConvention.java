@@ -30,7 +30,12 @@ final class ManagementApiConvention {
         rules.add(new String[] {"GET", REALM, "realms:read"});
         rules.add(new String[] {"PATCH", REALM, "realms:update"});
         rules.add(new String[] {"DELETE", REALM, "realms:delete"});
-        String[] parents = {REALM, REALM + "/{parent}/{parentId}", REALM + "/{parent}/{parentId}/{child}/{childId}"};
+        // Two levels of collections below a realm and no more: a deeper path such as
+        // .../identities/{id}/credentials/{cid}/x, or a realm path nested in another
+        // (.../realms/main/tenants/acme/realms/prod/applications), would take its scope from the deepest
+        // collection while the binding is checked against the outer tenant. It matches no convention rule
+        // (403 no_rule) unless an explicit rule names it.
+        String[] parents = {REALM, REALM + "/{parent}/{parentId}"};
         for (String parent : parents) {
             String collection = parent + "/{resource}";
             String item = collection + "/{id}";
