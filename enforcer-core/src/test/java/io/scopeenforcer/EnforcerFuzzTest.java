@@ -37,7 +37,7 @@ class EnforcerFuzzTest {
     static final TestClock CLOCK = TestClock.at(NOW);
     static final TestIssuer IDP = TestIssuer.create("https://idp.example.test", CLOCK);
     /**
-     * The example app's WEB-INF/policy.txt, read from the file ({@link ExamplePolicy}), plus an
+     * The example app's WEB-INF/policy.txt (docs/architecture.md §12), read from the file ({@link ExamplePolicy}), plus an
      * {@code authenticated} route, which the example app does not have, so that that kind of rule is fuzzed too.
      */
     static final String POLICY = ExamplePolicy.text() + "\nGET      /me                                        authenticated\n";

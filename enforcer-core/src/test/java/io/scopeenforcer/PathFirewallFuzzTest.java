@@ -1,10 +1,10 @@
 package io.scopeenforcer;
 
+import static io.scopeenforcer.ReferencePath.printable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static io.scopeenforcer.ReferencePath.printable;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Coverage-guided fuzzing of {@link PathFirewall#canonicalize}: an independent reference canonicalizer
- * ({@link ReferencePath}, written from the rules, not from the code) must agree on every input, accept or reject, segment for
- * segment, and whatever is accepted must re-encode to a path no parser can read two ways.
+ * ({@link ReferencePath}: docs/architecture.md §9 written from the rules, not from the code) must agree on every
+ * input, accept or reject, segment for segment, and whatever is accepted must re-encode to a path no parser can
+ * read two ways.
  *
  * <p>The input bytes are read as ISO-8859-1, one char per byte, so a seed file is the raw path itself. CI
  * replays the seeds in {@code PathFirewallFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (SECURITY.md).

@@ -15,7 +15,7 @@ final class ReferencePath {
     }
 
     /**
-     * The path rules of README "Path firewall", read literally. A path is "/" followed by "/"-separated segments of RFC 3986
+     * docs/architecture.md §9 read literally. A path is "/" followed by "/"-separated segments of RFC 3986
      * pchar ({@code unreserved / pct-encoded / sub-delims / ":" / "@"}) minus {@code ;}; an escape may not
      * decode to {@code / \ . % ;}, a control character or a non-ASCII byte; no empty segment but a final one;
      * no {@code .} or {@code ..} segment; at most 4096 chars and 64 segments. Returns null for a rejection.

@@ -14,8 +14,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The laws of URN consumer scope matching (README, "Scopes and negotiation"), checked on generated scopes: {@value #CASES} seeded cases per law
- * (see {@link io.scopeenforcer.testing.SeededCases} for the seed and how to replay a failure). Segments and
+ * The laws of docs/architecture.md §5 matching, checked on generated scopes: {@value #CASES} seeded cases per
+ * law (see {@link io.scopeenforcer.testing.SeededCases} for the seed and how to replay a failure). Segments and
  * qualifiers come from small alphabets with look-alikes ({@code paa}, {@code paas}, {@code paasx}) so that
  * related scopes meet often.
  */
@@ -48,7 +48,7 @@ class ScopeMatchingLawsTest {
             return new Urn(path, q);
         }
 
-        /** The matching rule, literally: segment-wise prefix, and an equal or {@code all} qualifier. */
+        /** docs/architecture.md §5, literally: segment-wise prefix, and an equal or {@code all} qualifier. */
         boolean modelSatisfies(Urn required) {
             return required.path.size() >= path.size()
                     && required.path.subList(0, path.size()).equals(path)
