@@ -302,23 +302,10 @@ public final class TokenVerifier {
             return diagnose(headerPart, dots[1] == token.length() - 1);
         }
         JWSHeader header = jwt.getHeader();
-
-        // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand; this
-        // verifier understands none (b64 included, which changes what is signed, RFC 7797).
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            return invalid(TokenFailure.UNSUPPORTED, "critical header parameters are not accepted");
-        }
-        if (!header.isBase64URLEncodePayload()) {
-            return invalid(TokenFailure.UNSUPPORTED, "unencoded payloads (b64) are not accepted");
-        }
-        String cty = header.getContentType() == null ? null : asciiLower(header.getContentType());
-        if (cty != null && (cty.equals("jwt") || cty.equals("application/jwt"))) {
-            // RFC 7519 §5.2: cty JWT marks a nested token; an access token is never one.
-            return invalid(TokenFailure.UNSUPPORTED, "nested tokens are not accepted");
-        }
         TypeClass type = typeClass(header.getType());
-        if (type == TypeClass.OTHER) {
-            return invalid(TokenFailure.WRONG_TYPE, "the token type is not an access token type");
+        TokenResult.Invalid refused = checkHeader(header, type);
+        if (refused != null) {
+            return refused;
         }
 
         Map<String, Object> rawClaims = ClaimsJson.parse(jwt.getPayload().toBytes());
@@ -338,13 +325,9 @@ public final class TokenVerifier {
         if (issuer == null) {
             return STANDARD.get(TokenFailure.WRONG_ISSUER);
         }
-        if (!issuer.accepts(header.getAlgorithm())) {
-            return invalid(TokenFailure.UNSUPPORTED, "the token algorithm "
-                    + UntrustedText.quote(header.getAlgorithm().getName()) + " is not accepted");
-        }
-        if (issuer.strictType() && type != TypeClass.AT_JWT) {
-            // RFC 9068 §2.1: typ at+jwt keeps ID tokens and other JWTs from passing as access tokens.
-            return invalid(TokenFailure.WRONG_TYPE, "the token type must be at+jwt");
+        refused = checkAlgorithm(issuer, header, type);
+        if (refused != null) {
+            return refused;
         }
 
         try {
@@ -363,11 +346,98 @@ public final class TokenVerifier {
         return checkClaims(issuer, claims, rawClaims);
     }
 
+    /** The header checks, before the issuer is known: {@code crit}, {@code b64}, nested {@code cty}, {@code typ}. */
+    private static TokenResult.Invalid checkHeader(JWSHeader header, TypeClass type) {
+        // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand; this
+        // verifier understands none (b64 included, which changes what is signed, RFC 7797).
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            return invalid(TokenFailure.UNSUPPORTED, "critical header parameters are not accepted");
+        }
+        if (!header.isBase64URLEncodePayload()) {
+            return invalid(TokenFailure.UNSUPPORTED, "unencoded payloads (b64) are not accepted");
+        }
+        String cty = header.getContentType() == null ? null : asciiLower(header.getContentType());
+        if (cty != null && (cty.equals("jwt") || cty.equals("application/jwt"))) {
+            // RFC 7519 §5.2: cty JWT marks a nested token; an access token is never one.
+            return invalid(TokenFailure.UNSUPPORTED, "nested tokens are not accepted");
+        }
+        if (type == TypeClass.OTHER) {
+            return invalid(TokenFailure.WRONG_TYPE, "the token type is not an access token type");
+        }
+        return null;
+    }
+
+    /** The issuer's checks on the header: the algorithm pinned to its list, and {@code typ} when strict. */
+    private static TokenResult.Invalid checkAlgorithm(TrustedIssuer issuer, JWSHeader header, TypeClass type) {
+        if (!issuer.accepts(header.getAlgorithm())) {
+            return invalid(TokenFailure.UNSUPPORTED, "the token algorithm "
+                    + UntrustedText.quote(header.getAlgorithm().getName()) + " is not accepted");
+        }
+        if (issuer.strictType() && type != TypeClass.AT_JWT) {
+            // RFC 9068 §2.1: typ at+jwt keeps ID tokens and other JWTs from passing as access tokens.
+            return invalid(TokenFailure.WRONG_TYPE, "the token type must be at+jwt");
+        }
+        return null;
+    }
+
+    /**
+     * Test seam, package-private and not API: the JWS layer of {@link #verify(String)} alone, for known-answer
+     * vectors (Project Wycheproof) whose payloads are not JWT claims sets. Runs the same shape checks minus the
+     * claims-set rules on the payload ({@link CompactJws#shape(String, int[], boolean)}), the same header and
+     * algorithm checks, and the signature with {@code issuer}'s own key selector and verifier factory, in the
+     * loop Nimbus's {@code DefaultJWTProcessor.process} runs (which parses the claims first, so it cannot take
+     * these payloads). Never reads {@code iss} and checks no claim. Nothing is cached.
+     *
+     * @return null when the signature verified, else why the token was refused
+     */
+    static TokenResult.Invalid verifyJwsLayer(TrustedIssuer issuer, String token) {
+        int[] dots = new int[2];
+        switch (CompactJws.shape(token, dots, false)) {
+            case JWE:
+                return invalid(TokenFailure.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
+            case MALFORMED:
+                return invalid(TokenFailure.MALFORMED, "the token is not a compact JWS");
+            default:
+                break;
+        }
+        Base64URL headerPart = new Base64URL(token.substring(0, dots[0]));
+        SignedJWT jws;
+        try {
+            jws = new SignedJWT(headerPart, new Base64URL(token.substring(dots[0] + 1, dots[1])),
+                    new Base64URL(token.substring(dots[1] + 1)));
+        } catch (ParseException e) {
+            return diagnose(headerPart, dots[1] == token.length() - 1);
+        }
+        JWSHeader header = jws.getHeader();
+        TypeClass type = typeClass(header.getType());
+        TokenResult.Invalid refused = checkHeader(header, type);
+        if (refused == null) {
+            refused = checkAlgorithm(issuer, header, type);
+        }
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            for (java.security.Key key : issuer.processor().getJWSKeySelector().selectJWSKeys(header, null)) {
+                if (jws.verify(issuer.processor().getJWSVerifierFactory().createJWSVerifier(header, key))) {
+                    return null;
+                }
+            }
+            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        } catch (UnknownKeyException e) {
+            return STANDARD.get(TokenFailure.UNKNOWN_KEY);
+        } catch (KeySourceException e) {
+            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
+        } catch (JOSEException e) {
+            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        }
+    }
+
     /**
      * Why Nimbus refused the header or signature: an unsecured (any spelling of {@code none}) or JWE header
      * is unsupported; anything else, an empty signature included, is malformed.
      */
-    private static TokenResult diagnose(Base64URL headerPart, boolean unsigned) {
+    private static TokenResult.Invalid diagnose(Base64URL headerPart, boolean unsigned) {
         Header header;
         try {
             header = Header.parse(headerPart);
