@@ -199,33 +199,11 @@ public final class TokenVerifier {
     }
 
     /**
-     * True when {@code token} is, character for character, a token this verifier verified and holds in its
-     * cache, unexpired. Never verifies; counts nothing and leaves the cache's recency as it is. Public for the
-     * servlet filter, which skips its RFC 6750 syntax scan of the header for such a token (a verified token is a
-     * compact JWS, so the scan could not fail) and so never makes a cached request walk the whole token twice.
-     *
-     * @throws NullPointerException when {@code token} is null
-     */
-    public boolean isCachedVerified(String token) {
-        Objects.requireNonNull(token, "token");
-        if (positive == null || token.length() > maxTokenLength) {
-            return false;
-        }
-        CachedToken cached = positive.policy().getIfPresentQuietly(new TokenKey(token));
-        return cached != null && clock.millis() < cached.validUntilMillis;
-    }
-
-    /**
      * A snapshot of the cache counters. With caching off, every verification counts as a miss.
      */
-    public CacheStats stats() {
-        return new CacheStats(hits.sum(), negativeHits.sum(), misses.sum(), evictions.sum(),
+    public TokenCacheStats stats() {
+        return new TokenCacheStats(hits.sum(), negativeHits.sum(), misses.sum(), evictions.sum(),
                 positive == null ? 0 : positive.estimatedSize(), negative == null ? 0 : negative.estimatedSize());
-    }
-
-    /** How many verified tokens are cached (an estimate, as Caffeine counts). */
-    public long cachedTokens() {
-        return positive == null ? 0 : positive.estimatedSize();
     }
 
     /** The trusted issuers and the settings; no key material. */

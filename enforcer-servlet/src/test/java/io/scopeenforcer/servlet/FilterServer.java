@@ -285,6 +285,12 @@ final class FilterServer implements AutoCloseable {
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             StringBuilder out = new StringBuilder();
             out.append("reached=true\n");
+            if ("body".equals(req.getHeader("X-Echo"))) {
+                // The body exactly as the application reads it, before anything asks for parameters.
+                byte[] body = req.getInputStream().readAllBytes();
+                out.append("bodyLength=").append(body.length).append('\n');
+                out.append("bodySha256=").append(sha256(body)).append('\n');
+            }
             out.append("method=").append(req.getMethod()).append('\n');
             out.append("uri=").append(req.getRequestURI()).append('\n');
             out.append("principal=").append(req.getUserPrincipal() == null ? "" : req.getUserPrincipal().getName())
@@ -295,11 +301,26 @@ final class FilterServer implements AutoCloseable {
             if (role != null) {
                 out.append("role=").append(req.isUserInRole(role)).append('\n');
             }
+            if ("params".equals(req.getHeader("X-Echo"))) {
+                out.append("params=").append(String.join(",", new java.util.TreeSet<>(req.getParameterMap().keySet())))
+                        .append('\n');
+                out.append("_method=").append(Objects.toString(req.getParameter("_method"), "")).append('\n');
+                out.append("access_token=").append(req.getParameterValues("access_token") == null ? "" : "present")
+                        .append('\n');
+            }
             Object token = req.getAttribute(ScopeEnforcementFilter.TOKEN_ATTRIBUTE);
             out.append("subject=").append(token instanceof VerifiedToken t ? t.subject() : "").append('\n');
             resp.setStatus(200);
             resp.setContentType("text/plain;charset=utf-8");
             resp.getWriter().write(out.toString());
+        }
+
+        static String sha256(byte[] bytes) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter;
 import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import io.scopeenforcer.token.CacheStats;
+import io.scopeenforcer.token.TokenCacheStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +150,7 @@ class SoakTest {
                     () -> "5xx: " + result.statuses);
             assertEquals(requests, result.statuses.values().stream().mapToInt(AtomicInteger::get).sum());
             ScopeEnforcementFilter.Stats stats = app.filter().stats();
-            CacheStats tokens = stats.tokenCache();
+            TokenCacheStats tokens = stats.tokenCache();
             assertTrue(result.peakTokens.get() <= CACHE_MAX + 2L * THREADS,
                     () -> "token cache peaked at " + result.peakTokens + " (Caffeine evicts asynchronously)");
             assertTrue(tokens.size() <= CACHE_MAX, () -> "token cache: " + tokens);
