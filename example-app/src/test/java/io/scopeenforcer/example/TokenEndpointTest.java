@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.scopeenforcer.example.issuer.DemoClients;
+import io.scopeenforcer.example.issuer.TokenEndpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -120,7 +122,7 @@ class TokenEndpointTest {
         // RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E.
         assertTrue(description.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'), description);
         assertEquals("no-store", Api.header(response, "Cache-Control"));
-        assertEquals("application/json", Http.mediaType(Api.header(response, "Content-Type")));
+        assertEquals("application/json", Api.mediaType(Api.header(response, "Content-Type")));
         if (status == 401) {
             assertEquals("Basic realm=\"" + TokenEndpoint.BASIC_REALM + "\"", Api.header(response, "WWW-Authenticate"));
         }
