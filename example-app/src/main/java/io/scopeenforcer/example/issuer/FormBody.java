@@ -68,7 +68,35 @@ final class FormBody {
         if (body.length > MAX_BYTES) {
             throw new Malformed("the body is over " + MAX_BYTES + " bytes");
         }
+        if (body.length == 0 && request.getContentLengthLong() > 0) {
+            return consumedUpstream(request);
+        }
         return parse(body);
+    }
+
+    /**
+     * The parameters of a body that something before this servlet has already read through the container's
+     * {@code getParameter} (a filter may; the stream is then empty although Content-Length is not zero). Only
+     * the container's decoding is left, so only the limits can still be applied. Remove once no filter in
+     * front of the endpoint reads form parameters.
+     */
+    private static Map<String, List<String>> consumedUpstream(HttpServletRequest request) throws Malformed {
+        Map<String, String[]> parsed;
+        try {
+            parsed = request.getParameterMap();
+        } catch (RuntimeException e) {
+            throw new Malformed("the body could not be read");
+        }
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        int pairs = 0;
+        for (Map.Entry<String, String[]> entry : parsed.entrySet()) {
+            pairs += entry.getValue().length;
+            if (pairs > MAX_PARAMETERS) {
+                throw new Malformed("the body has more than " + MAX_PARAMETERS + " parameters");
+            }
+            parameters.put(entry.getKey(), List.of(entry.getValue()));
+        }
+        return parameters;
     }
 
     /**
