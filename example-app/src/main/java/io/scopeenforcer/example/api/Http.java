@@ -62,7 +62,8 @@ final class Http {
      *     deeper than {@link JsonReader#MAX_DEPTH}, a member named twice)
      */
     static Map<String, Object> readObject(HttpServletRequest request) throws Problem {
-        String type = request.getContentType();
+        // The header itself: Jetty's getContentType() throws for a charset it does not know (charset=bogus).
+        String type = request.getHeader("Content-Type");
         if (type != null) {
             if (!mediaType(type).equals("application/json")) {
                 throw new Problem(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "send application/json");

@@ -49,7 +49,8 @@ final class FormBody {
      *     decoding failure of {@link #parse}
      */
     static Map<String, List<String>> read(HttpServletRequest request) throws Malformed {
-        String charset = charset(request.getContentType());
+        // The header, not getContentType(), which Jetty makes throw for a charset it does not know.
+        String charset = charset(request.getHeader("Content-Type"));
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
             // The WHATWG URL standard defines this media type in UTF-8 only; a client naming another charset
             // (or none that exists) would have its secrets decoded differently than it meant.
@@ -90,6 +91,9 @@ final class FormBody {
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         int pairs = 0;
         for (Map.Entry<String, String[]> entry : parsed.entrySet()) {
+            if (entry.getKey().isEmpty()) {
+                continue; // "a&&b": the container keeps empty pairs that parse() skips
+            }
             pairs += entry.getValue().length;
             if (pairs > MAX_PARAMETERS) {
                 throw new Malformed("the body has more than " + MAX_PARAMETERS + " parameters");
