@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -92,7 +94,10 @@ public final class ExampleApp {
         server.setErrorHandler(new ProblemErrorHandler.ForServer());
         // Ctrl-C and SIGTERM run the JVM's shutdown hooks; this one stops Jetty gracefully.
         server.setStopAtShutdown(true);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // No "Server: Jetty(12.x.y)": a version in every answer only helps whoever looks for a known bug.
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
