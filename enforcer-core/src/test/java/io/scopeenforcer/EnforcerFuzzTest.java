@@ -36,7 +36,7 @@ class EnforcerFuzzTest {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     static final TestClock CLOCK = TestClock.at(NOW);
     static final TestIssuer IDP = TestIssuer.create("https://idp.example.test", CLOCK);
-    /** The example app's WEB-INF/policy.txt (DESIGN §7). */
+    /** The example app's WEB-INF/policy.txt (docs/architecture.md §12). */
     static final String POLICY = String.join("\n",
             "GET      /health                                    public",
             "GET      /.well-known/jwks.json                     public",

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing of {@link PathFirewall#canonicalize}: an independent reference canonicalizer (DESIGN
- * §4, written from the rules, not from the code) must agree on every input, accept or reject, segment for
+ * Coverage-guided fuzzing of {@link PathFirewall#canonicalize}: an independent reference canonicalizer (docs/architecture.md
+ * §9, written from the rules, not from the code) must agree on every input, accept or reject, segment for
  * segment, and whatever is accepted must re-encode to a path no parser can read two ways.
  *
  * <p>The input bytes are read as ISO-8859-1, one char per byte, so a seed file is the raw path itself. CI
@@ -69,7 +69,7 @@ class PathFirewallFuzzTest {
     }
 
     /**
-     * The reference: DESIGN §4 read literally. A path is "/" followed by "/"-separated segments of RFC 3986
+     * The reference: docs/architecture.md §9 read literally. A path is "/" followed by "/"-separated segments of RFC 3986
      * pchar ({@code unreserved / pct-encoded / sub-delims / ":" / "@"}) minus {@code ;}; an escape may not
      * decode to {@code / \ . % ;}, a control character or a non-ASCII byte; no empty segment but a final one;
      * no {@code .} or {@code ..} segment; at most 4096 chars and 64 segments. Returns null for a rejection.

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -322,9 +321,15 @@ public final class TokenVerifier {
             return invalid(TokenFailure.WRONG_TYPE, "the token type is not an access token type");
         }
 
+        Map<String, Object> rawClaims = ClaimsJson.parse(jwt.getPayload().toBytes());
+        if (rawClaims == null) {
+            // RFC 7519 §7.2 / RFC 8259 §8.1: the claims set is UTF-8 JSON; bytes that are not UTF-8 are refused,
+            // never replaced with U+FFFD (which would let two different byte strings read as one claim value).
+            return invalid(TokenFailure.MALFORMED, "the token claims are not a valid UTF-8 JSON object");
+        }
         JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
+            claims = JWTClaimsSet.parse(rawClaims);
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "the token claims are not a valid JSON object");
         }
@@ -355,7 +360,7 @@ public final class TokenVerifier {
         } catch (BadJOSEException | JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         }
-        return checkClaims(issuer, claims);
+        return checkClaims(issuer, claims, rawClaims);
     }
 
     /**
@@ -383,18 +388,26 @@ public final class TokenVerifier {
         return invalid(TokenFailure.MALFORMED, unsigned ? "the token is not signed" : "the token header is not valid");
     }
 
-    private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims) {
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
+    private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims, Map<String, Object> raw) {
+        // The time claims are read from the JSON itself, not from Nimbus's Dates: seconds * 1000 of a value such
+        // as 1e16 or 2^63 overflows a long into the past, and a far-future nbf would then pass. A time outside
+        // ClaimsJson's range is malformed; inside it, every sum below is far from overflowing.
+        long exp = ClaimsJson.epochSeconds(raw, "exp");
+        long nbf = ClaimsJson.epochSeconds(raw, "nbf");
+        long iat = ClaimsJson.epochSeconds(raw, "iat");
+        if (exp == ClaimsJson.ABSENT) {
             return invalid(TokenFailure.MALFORMED, "the token has no expiry");
+        }
+        if (exp == ClaimsJson.OUT_OF_RANGE || nbf == ClaimsJson.OUT_OF_RANGE || iat == ClaimsJson.OUT_OF_RANGE) {
+            return invalid(TokenFailure.MALFORMED, "a token time claim is not a number of seconds in range");
         }
         long now = clock.millis();
         long skew = issuer.clockSkewMillis();
         // RFC 7519 §4.1.4: the current time must be before exp.
-        if (now >= saturatedAdd(exp.getTime(), skew)) {
+        if (now >= exp * 1000 + skew) {
             return STANDARD.get(TokenFailure.EXPIRED);
         }
-        if (inFuture(claims.getNotBeforeTime(), now, skew) || inFuture(claims.getIssueTime(), now, skew)) {
+        if (inFuture(nbf, now, skew) || inFuture(iat, now, skew)) {
             return STANDARD.get(TokenFailure.NOT_YET_VALID);
         }
         if (!hasAcceptedAudience(issuer.audiences(), claims.getAudience())) {
@@ -405,10 +418,11 @@ public final class TokenVerifier {
         String tenant;
         String realm;
         try {
-            clientId = firstString(claims, CLIENT_ID_CLAIMS);
-            subject = claims.getSubject();
-            tenant = claims.getStringClaim(tenantClaim);
-            realm = claims.getStringClaim(realmClaim);
+            clientId = firstString(raw, CLIENT_ID_CLAIMS);
+            // Nimbus turns a numeric sub into a string; RFC 7519 §4.1.2 says StringOrURI, so read the JSON value.
+            subject = ClaimsJson.string(raw, "sub");
+            tenant = ClaimsJson.string(raw, tenantClaim);
+            realm = ClaimsJson.string(raw, realmClaim);
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "a token claim has the wrong type");
         }
@@ -423,14 +437,14 @@ public final class TokenVerifier {
                 .scopes(scopes(claims))
                 .tenant(tenant)
                 .realm(realm)
-                .expiresAt(Instant.ofEpochMilli(exp.getTime()))
-                .claims(frozenClaims(claims, claimNames))
+                .expiresAt(Instant.ofEpochSecond(exp))
+                .claims(frozenClaims(raw, claimNames))
                 .build();
         return new TokenResult.Valid(token);
     }
 
-    private static boolean inFuture(Date time, long now, long skew) {
-        return time != null && time.getTime() - skew > now;
+    private static boolean inFuture(long epochSeconds, long now, long skew) {
+        return epochSeconds != ClaimsJson.ABSENT && epochSeconds * 1000 - skew > now;
     }
 
     private static boolean hasAcceptedAudience(Set<String> accepted, List<String> aud) {
@@ -442,9 +456,9 @@ public final class TokenVerifier {
         return false;
     }
 
-    private static String firstString(JWTClaimsSet claims, List<String> names) throws ParseException {
+    private static String firstString(Map<String, Object> claims, List<String> names) throws ParseException {
         for (String name : names) {
-            String value = claims.getStringClaim(name);
+            String value = ClaimsJson.string(claims, name);
             if (value != null) {
                 return value;
             }
@@ -503,13 +517,10 @@ public final class TokenVerifier {
     }
 
     /** The claims as JSON values, dates back to epoch seconds, unmodifiable at every level. */
-    private static Map<String, Object> frozenClaims(JWTClaimsSet claims, Map<String, String> names) {
-        Map<String, Object> source = claims.getClaims();
+    private static Map<String, Object> frozenClaims(Map<String, Object> source, Map<String, String> names) {
         Map<String, Object> out = new LinkedHashMap<>(Math.max(4, source.size() * 2));
         for (Map.Entry<String, Object> e : source.entrySet()) {
-            Object v = e.getValue();
-            out.put(names.getOrDefault(e.getKey(), e.getKey()),
-                    v instanceof Date ? Long.valueOf(((Date) v).getTime() / 1000) : freeze(v));
+            out.put(names.getOrDefault(e.getKey(), e.getKey()), freeze(e.getValue()));
         }
         return Collections.unmodifiableMap(out);
     }

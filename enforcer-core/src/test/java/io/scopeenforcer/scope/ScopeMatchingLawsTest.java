@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The laws of DESIGN §1 matching, checked on generated scopes. Segments and qualifiers come from small alphabets
+ * The laws of docs/architecture.md §5 matching, checked on generated scopes. Segments and qualifiers come from small alphabets
  * with look-alikes ({@code paa}, {@code paas}, {@code paasx}) so that related scopes meet often.
  */
 class ScopeMatchingLawsTest {
@@ -43,7 +43,7 @@ class ScopeMatchingLawsTest {
             return new Urn(path, q);
         }
 
-        /** DESIGN §1, literally: segment-wise prefix, and an equal or {@code all} qualifier. */
+        /** docs/architecture.md §5, literally: segment-wise prefix, and an equal or {@code all} qualifier. */
         boolean modelSatisfies(Urn required) {
             return required.path.size() >= path.size()
                     && required.path.subList(0, path.size()).equals(path)

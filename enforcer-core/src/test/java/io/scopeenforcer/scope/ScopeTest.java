@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** DESIGN §1, one row per example sentence and rule, in both directions. */
+/** docs/architecture.md §5, one row per example sentence and rule, in both directions. */
 class ScopeTest {
 
     /** {@code C:} abbreviates {@code urn:opc:resource:consumer:} to keep the table readable. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Configuration errors fail at once, with the exception STYLE.md §4 assigns and a message naming the setting. */
+/** Configuration errors fail at once, with the exception docs/architecture.md §14.4 assigns and a message naming the setting. */
 class BuilderSettingsTest {
 
     private static final URI JWKS = URI.create("https://idp.example.test/jwks");

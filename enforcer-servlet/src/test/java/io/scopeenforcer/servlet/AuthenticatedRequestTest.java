@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the application sees on allow (DESIGN §6): the subject as principal and remote user, auth type
+ * What the application sees on allow (docs/architecture.md §11): the subject as principal and remote user, auth type
  * {@code Bearer}, granted scopes as roles, the {@code VerifiedToken} as a request attribute.
  */
 class AuthenticatedRequestTest {

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Configuration as a web app gives it (DESIGN §6): init-params, then context params, then system properties;
+ * Configuration as a web app gives it (docs/architecture.md §11): init-params, then context params, then system properties;
  * bad values fail {@code init()} with a message naming the parameter; RFC 9728 metadata.
  */
 class FilterConfigurationTest {

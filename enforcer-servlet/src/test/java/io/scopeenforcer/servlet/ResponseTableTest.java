@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every row of DESIGN §5 over real HTTP: exact status, exact {@code WWW-Authenticate}, an RFC 9457 body, and
+ * Every row of docs/architecture.md §4 over real HTTP: exact status, exact {@code WWW-Authenticate}, an RFC 9457 body, and
  * never the token, the Authorization header, a stack trace or a 5xx in the answer.
  */
 class ResponseTableTest {
