@@ -358,7 +358,7 @@ class SoakTest {
                     : HttpRequest.BodyPublishers.ofString(probe.body()));
             try {
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                return new Answer(r.statusCode(), source(r.headers().firstValue("Content-Type").orElse(null),
+                return new Answer(r.statusCode(), source(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
                         r.body()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -411,18 +411,23 @@ class SoakTest {
                     contentType = lines[i].substring(colon + 1).strip();
                 }
             }
-            return new Answer(Integer.parseInt(lines[0].split(" ", 3)[1]), source(contentType, body));
+            int status = Integer.parseInt(lines[0].split(" ", 3)[1]);
+            return new Answer(status, source(status, contentType, body));
         }
 
         /**
          * The filter writes every denial as {@code application/problem+json} with a {@code reason} member
-         * (Responses.problem); the demo servlets write JSON, and their problems have no {@code reason}; anything
-         * else (Jetty's error page) is the server's.
+         * (Responses.problem); the container's errors are ProblemErrorHandler's fixed problem for the status; the
+         * demo servlets write JSON, and their problems have no {@code reason}; anything else is the server's.
          */
-        private static Source source(String contentType, String body) {
+        private static Source source(int status, String contentType, String body) {
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (type.startsWith("application/problem+json") && body.contains("\"reason\":\"")) {
                 return Source.FILTER;
+            }
+            if (type.startsWith("application/problem+json")
+                    && body.equals(new String(ProblemErrorHandler.body(status), StandardCharsets.UTF_8))) {
+                return Source.SERVER;
             }
             if (type.startsWith("application/json") || type.startsWith("application/problem+json")) {
                 return Source.APP;
