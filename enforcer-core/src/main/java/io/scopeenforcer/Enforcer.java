@@ -7,6 +7,7 @@ import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.token.TokenCacheStats;
+import io.scopeenforcer.token.TokenFailure;
 import io.scopeenforcer.token.TokenResult;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.VerifiedToken;
@@ -116,7 +117,7 @@ public final class Enforcer {
         }
         TokenResult result = verifier.verify(token);
         if (result instanceof TokenResult.Invalid invalid) {
-            if (invalid.failure().keysUnavailable()) {
+            if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
                 return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
                         List.of(), rule, retryAfterSeconds));
             }

@@ -1,6 +1,6 @@
 package io.scopeenforcer.negotiation;
 
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.negotiation.NegotiationResult.Granted;
 import io.scopeenforcer.negotiation.NegotiationResult.Refused;
 import io.scopeenforcer.scope.Scope;

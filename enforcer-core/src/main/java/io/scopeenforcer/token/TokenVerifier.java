@@ -17,7 +17,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.scope.ScopeSet;
 import java.text.ParseException;

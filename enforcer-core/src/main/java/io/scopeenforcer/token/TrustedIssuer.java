@@ -10,7 +10,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;

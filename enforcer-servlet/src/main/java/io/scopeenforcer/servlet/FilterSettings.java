@@ -2,7 +2,7 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.Rule;
@@ -121,25 +121,26 @@ final class FilterSettings {
     }
 
     private static String lookup(FilterParameter parameter, FilterConfig config, ServletContext context) {
-        String value = null;
-        for (String name : parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
-                : List.of(parameter.parameterName(), parameter.deprecatedAlias())) {
-            value = config.getInitParameter(name);
-            if (value == null && context != null) {
-                value = context.getInitParameter(FilterParameter.PREFIX + name);
-            }
-            if (value == null) {
-                value = System.getProperty(FilterParameter.PREFIX + name);
-            }
-            if (value != null) {
-                if (!name.equals(parameter.parameterName())) {
-                    LOG.log(System.Logger.Level.WARNING, "scope-enforcer: parameter {0} is deprecated; use {1}",
-                            name, parameter.parameterName());
+        List<String> names = parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
+                : List.of(parameter.parameterName(), parameter.deprecatedAlias());
+        // Source before name: an init-param under the deprecated name still beats a context param.
+        List<Function<String, String>> sources = List.of(
+                config::getInitParameter,
+                name -> context == null ? null : context.getInitParameter(FilterParameter.PREFIX + name),
+                name -> System.getProperty(FilterParameter.PREFIX + name));
+        for (Function<String, String> source : sources) {
+            for (String name : names) {
+                String value = source.apply(name);
+                if (value != null) {
+                    if (!name.equals(parameter.parameterName())) {
+                        LOG.log(System.Logger.Level.WARNING, "scope-enforcer: parameter {0} is deprecated; use {1}",
+                                name, parameter.parameterName());
+                    }
+                    return value.isBlank() ? null : value.strip();
                 }
-                break;
             }
         }
-        return value == null || value.isBlank() ? null : value.strip();
+        return null;
     }
 
     /**

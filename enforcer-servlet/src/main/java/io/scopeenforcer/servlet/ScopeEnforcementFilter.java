@@ -2,7 +2,7 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Decision;
 import io.scopeenforcer.Enforcer;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.token.VerifiedToken;
 import jakarta.servlet.Filter;
@@ -150,7 +150,7 @@ public final class ScopeEnforcementFilter implements Filter {
                 s.mode() == Mode.PERMISSIVE ? "would deny" : "deny",
                 UntrustedText.quote(request.getMethod()), UntrustedText.quote(request.getRequestURI()),
                 deny.status(), deny.reason(), deny.rule() == null ? "none" : deny.rule().source(),
-                UntrustedText.quote(deny.description()));
+                "'" + UntrustedText.sanitize(deny.description()) + "'");
     }
 
     private static String pathWithinContext(HttpServletRequest request) {

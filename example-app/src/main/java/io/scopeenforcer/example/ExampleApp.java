@@ -1,5 +1,6 @@
 package io.scopeenforcer.example;
 
+import io.scopeenforcer.servlet.FilterParameter;
 import io.scopeenforcer.example.issuer.DemoClients;
 import io.scopeenforcer.example.issuer.DevIssuer;
 import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
@@ -146,13 +147,16 @@ public final class ExampleApp {
         // What the filter read in the end, in its own order: its init-params (the launcher's), then the
         // context params (web.xml's).
         Map<String, String> effective = new LinkedHashMap<>();
-        for (String name : Options.FILTER_PARAMETERS) {
-            String value = filter.getInitParameter(name);
-            if (value == null) {
-                value = webapp.getServletContext().getInitParameter(name);
-            }
-            if (value != null) {
-                effective.put(name, value);
+        for (FilterParameter parameter : FilterParameter.values()) {
+            for (String name : parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
+                    : List.of(parameter.parameterName(), parameter.deprecatedAlias())) {
+                String value = filter.getInitParameter(name);
+                if (value == null) {
+                    value = webapp.getServletContext().getInitParameter(FilterParameter.PREFIX + name);
+                }
+                if (value != null) {
+                    effective.putIfAbsent(parameter.parameterName(), value);
+                }
             }
         }
         return new Running(server, port, options, devIssuer, effective, filter);

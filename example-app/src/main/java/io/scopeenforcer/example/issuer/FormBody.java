@@ -38,6 +38,9 @@ final class FormBody {
         }
     }
 
+    /** How much of an over-long body is read and dropped before answering. */
+    private static final long DRAIN_BYTES = 1 << 20;
+
     private FormBody() {
     }
 
@@ -56,12 +59,14 @@ final class FormBody {
             // (or none that exists) would have its secrets decoded differently than it meant.
             throw new Malformed("a form body is UTF-8; the charset parameter names another");
         }
-        if (request.getContentLengthLong() > MAX_BYTES) {
-            throw new Malformed("the body is over " + MAX_BYTES + " bytes");
-        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BYTES + 1);
+            if (body.length > MAX_BYTES) {
+                // Read (and drop) a bounded rest, so that a client still sending gets the 400 instead of a reset
+                // connection; past the bound the container closes the connection.
+                in.skipNBytes(Math.min(DRAIN_BYTES, Math.max(0, request.getContentLengthLong() - body.length)));
+            }
         } catch (IOException | RuntimeException e) {
             // Broken chunking, a client that stops half-way, a container that refuses the stream.
             throw new Malformed("the body could not be read");
@@ -69,39 +74,9 @@ final class FormBody {
         if (body.length > MAX_BYTES) {
             throw new Malformed("the body is over " + MAX_BYTES + " bytes");
         }
-        if (body.length == 0 && request.getContentLengthLong() > 0) {
-            return consumedUpstream(request);
-        }
         return parse(body);
     }
 
-    /**
-     * The parameters of a body that something before this servlet has already read through the container's
-     * {@code getParameter} (a filter may; the stream is then empty although Content-Length is not zero). Only
-     * the container's decoding is left, so only the limits can still be applied. Remove once no filter in
-     * front of the endpoint reads form parameters.
-     */
-    private static Map<String, List<String>> consumedUpstream(HttpServletRequest request) throws Malformed {
-        Map<String, String[]> parsed;
-        try {
-            parsed = request.getParameterMap();
-        } catch (RuntimeException e) {
-            throw new Malformed("the body could not be read");
-        }
-        Map<String, List<String>> parameters = new LinkedHashMap<>();
-        int pairs = 0;
-        for (Map.Entry<String, String[]> entry : parsed.entrySet()) {
-            if (entry.getKey().isEmpty()) {
-                continue; // "a&&b": the container keeps empty pairs that parse() skips
-            }
-            pairs += entry.getValue().length;
-            if (pairs > MAX_PARAMETERS) {
-                throw new Malformed("the body has more than " + MAX_PARAMETERS + " parameters");
-            }
-            parameters.put(entry.getKey(), List.of(entry.getValue()));
-        }
-        return parameters;
-    }
 
     /**
      * Decodes a form body: {@code name=value} pairs split on {@code &}, {@code +} for a space, {@code %XX}
