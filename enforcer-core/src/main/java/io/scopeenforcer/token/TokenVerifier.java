@@ -296,7 +296,13 @@ public final class TokenVerifier {
         try {
             claims = JWTClaimsSet.parse(rawClaims);
         } catch (ParseException e) {
-            return invalid(TokenFailure.MALFORMED, "the token claims are not a valid JSON object");
+            // The payload is one JSON object (parsed above): Nimbus refuses it only for a registered claim of the
+            // wrong JSON type (RFC 7519 §4.1), e.g. "sub": {} or "exp": true. Name the fault as checkClaims does
+            // for the same claims Nimbus lets through ("sub": 5, "nbf": 1e20), so one fault has one description.
+            return invalid(TokenFailure.MALFORMED, ClaimsJson.epochSeconds(rawClaims, "exp") == ClaimsJson.OUT_OF_RANGE
+                    || ClaimsJson.epochSeconds(rawClaims, "nbf") == ClaimsJson.OUT_OF_RANGE
+                    || ClaimsJson.epochSeconds(rawClaims, "iat") == ClaimsJson.OUT_OF_RANGE
+                    ? "a token time claim is not a number of seconds in range" : "a token claim has the wrong type");
         }
         String iss = claims.getIssuer();
         TrustedIssuer issuer = iss == null ? null : issuers.get(iss);

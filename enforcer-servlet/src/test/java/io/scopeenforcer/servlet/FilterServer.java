@@ -276,7 +276,10 @@ final class FilterServer implements AutoCloseable {
 
     /**
      * Echoes what the application sees, one {@code key=value} per line: method, request URI, principal, auth type,
-     * {@code isUserInRole} for the {@code role} query parameter, and the verified token's subject.
+     * {@code isUserInRole} for the {@code role} query parameter, and the verified token's subject. With request header
+     * {@code X-Echo: body}, first the length and SHA-256 of the body as read from {@code getInputStream()} and the
+     * raw {@code Content-Type}; with {@code X-Echo: params}, the visible parameter names, {@code _method} and
+     * whether {@code access_token} is present.
      */
     static final class EchoServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -290,6 +293,8 @@ final class FilterServer implements AutoCloseable {
                 byte[] body = req.getInputStream().readAllBytes();
                 out.append("bodyLength=").append(body.length).append('\n');
                 out.append("bodySha256=").append(sha256(body)).append('\n');
+                // The header as the application sees it: the filter never rewrites it (nor reads the charset).
+                out.append("contentType=").append(Objects.toString(req.getHeader("Content-Type"), "")).append('\n');
             }
             out.append("method=").append(req.getMethod()).append('\n');
             out.append("uri=").append(req.getRequestURI()).append('\n');
@@ -297,7 +302,10 @@ final class FilterServer implements AutoCloseable {
                     .append('\n');
             out.append("remoteUser=").append(Objects.toString(req.getRemoteUser(), "")).append('\n');
             out.append("authType=").append(Objects.toString(req.getAuthType(), "")).append('\n');
-            String role = req.getParameter("role");
+            // Only when the query names a role: getParameter would parse a form body too, and a body the container
+            // cannot parse (bad charset, a=%ZZ) would turn this echo into the container's 400 page.
+            String query = req.getQueryString();
+            String role = query != null && query.contains("role=") ? req.getParameter("role") : null;
             if (role != null) {
                 out.append("role=").append(req.isUserInRole(role)).append('\n');
             }
