@@ -44,7 +44,7 @@ class JwksEndpointTest {
     static void warmUp() {
         // The first HTTP exchange of the JVM loads Jetty's and the JDK client's classes; pay for it here.
         try (JwksServer server = JwksServer.start(IDP.rsa().publicJwkSet())) {
-            uncached(TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(server.uri()).audience(AUDIENCE)
+            uncached(TrustedIssuer.jwksUri(IDP.issuer(), server.uri()).audience(AUDIENCE)
                     .jwksReadTimeout(Duration.ofSeconds(10)).build()).verify(IDP.token().sign());
         }
     }
@@ -60,8 +60,8 @@ class JwksEndpointTest {
     }
 
     /** A remote issuer with short timeouts and no refresh-ahead (so fetch counts are exact). */
-    private TrustedIssuer.Builder remote() {
-        return TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(jwks.uri()).audience(AUDIENCE)
+    private TrustedIssuer.JwksUriBuilder remote() {
+        return TrustedIssuer.jwksUri(IDP.issuer(), jwks.uri()).audience(AUDIENCE)
                 .jwksConnectTimeout(TIMEOUT).jwksReadTimeout(TIMEOUT).jwksRefreshAhead(Duration.ZERO);
     }
 
@@ -199,7 +199,7 @@ class JwksEndpointTest {
     @MethodSource("brokenEndpoints")
     void verifyWhenEndpointBrokenAndCacheColdThenKeysUnavailableWithinTimeouts(String name, Consumer<JwksServer> breakIt) {
         breakIt.accept(jwks);
-        TokenVerifier verifier = uncached(TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(jwks.uri()).audience(AUDIENCE)
+        TokenVerifier verifier = uncached(TrustedIssuer.jwksUri(IDP.issuer(), jwks.uri()).audience(AUDIENCE)
                 .jwksConnectTimeout(SHORT).jwksReadTimeout(SHORT).jwksRefreshAhead(Duration.ZERO)
                 .jwksCacheTtl(Duration.ofSeconds(5)).jwksRateLimit(Duration.ofMillis(200)).build());
         long start = System.nanoTime();
@@ -226,7 +226,7 @@ class JwksEndpointTest {
     @Test
     void verifyWhenManyThreadsWaitForASlowEndpointThenNoneHangs() throws Exception {
         jwks.delay(Duration.ofSeconds(5));
-        TokenVerifier verifier = uncached(TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(jwks.uri()).audience(AUDIENCE)
+        TokenVerifier verifier = uncached(TrustedIssuer.jwksUri(IDP.issuer(), jwks.uri()).audience(AUDIENCE)
                 .jwksConnectTimeout(SHORT).jwksReadTimeout(SHORT).jwksRefreshAhead(Duration.ZERO)
                 .jwksCacheTtl(Duration.ofSeconds(5)).build());
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -256,7 +256,7 @@ class JwksEndpointTest {
     @Test
     void verifyWhenInRefreshAheadWindowThenRefetchesInBackground() throws Exception {
         // TTL 3 s, refresh-ahead 1.5 s: from 1.5 s on, a request starts a background refetch and does not wait.
-        TokenVerifier verifier = uncached(TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(jwks.uri()).audience(AUDIENCE)
+        TokenVerifier verifier = uncached(TrustedIssuer.jwksUri(IDP.issuer(), jwks.uri()).audience(AUDIENCE)
                 .jwksConnectTimeout(SHORT).jwksReadTimeout(Duration.ofSeconds(1))
                 .jwksCacheTtl(Duration.ofSeconds(3)).jwksRefreshAhead(Duration.ofMillis(1500))
                 .jwksRateLimit(Duration.ofMillis(100)).build());

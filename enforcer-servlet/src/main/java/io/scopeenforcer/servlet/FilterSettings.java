@@ -38,7 +38,7 @@ final class FilterSettings {
     /** {@link TrustedIssuer.Builder} setting names and the parameters that feed them. */
     private static final Map<String, String> ISSUER_SETTINGS = Map.of("jwksUri", "jwks-uri", "jwksFile", "jwks-file",
             "algorithms", "algorithms", "audiences", "audience", "clockSkew", "clock-skew",
-            "requireAtJwtType", "strict-token-type");
+            "strictTokenType", "strict-token-type");
 
     private final Enforcer enforcer;
     private final Mode mode;
@@ -113,25 +113,25 @@ final class FilterSettings {
 
     static FilterSettings fromParameters(UnaryOperator<String> get, ServletContext context) {
         String issuer = required(get, "issuer");
-        TrustedIssuer.Builder trusted = TrustedIssuer.newBuilder(issuer);
         String jwksUri = get.apply("jwks-uri");
         String jwksFile = get.apply("jwks-file");
         if ((jwksUri == null) == (jwksFile == null)) {
             throw new IllegalArgumentException("give exactly one of jwks-uri and jwks-file");
         }
-        ifSet(get, "jwks-uri", v -> trusted.jwksUri(httpUrl(v)));
-        ifSet(get, "jwks-file", v -> trusted.jwksFile(Path.of(v)));
+        TrustedIssuer.Builder<?> trusted = jwksUri != null
+                ? build("jwks-uri", () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+                : build("jwks-file", () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
         String audiences = required(get, "audience");
         apply("audience", () -> trusted.audiences(list(audiences)));
         ifSet(get, "algorithms", v -> trusted.algorithms(list(v)));
         ifSet(get, "clock-skew", v -> trusted.clockSkew(duration(v)));
-        ifSet(get, "strict-token-type", v -> trusted.requireAtJwtType(bool(v)));
+        ifSet(get, "strict-token-type", v -> trusted.strictTokenType(bool(v)));
         TrustedIssuer trustedIssuer;
         try {
             trustedIssuer = trusted.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            // The builder checks several settings together (a plain-http jwks-uri, an unreadable jwks-file,
-            // HMAC algorithms without a secret) and names them in its own terms: name the parameter instead.
+            // build() checks what depends on several settings (a plain-http jwks-uri off loopback) and names
+            // them in the builder's terms: name the parameter instead.
             String parameter = issuerParameterIn(e.getMessage(), issuer);
             throw new IllegalArgumentException("parameter " + parameter + ": " + e.getMessage(), e);
         }
