@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP load over loopback (DESIGN §8): the example app with the filter enforcing its policy, against the same
+# HTTP load over loopback (docs/architecture.md §13): the example app with the filter enforcing its policy, against the same
 # app whose policy is "* /** public" (the filter still runs, but allows everything without verifying the
 # token), on the same request stream: 1,000 distinct RS256 tokens cycling over two routes, from a second JVM.
 # Each run: a fresh app, an unmeasured warm-up, then the measured requests. Rounds alternate which app goes

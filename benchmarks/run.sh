@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The JMH suite of DESIGN §8 in one command: about 7 minutes on 2 cores (the first run also signs the token
+# The JMH suite of docs/architecture.md §13 in one command: about 7 minutes on 2 cores (the first run also signs the token
 # pools, ~30 s, kept in ${TMPDIR:-/tmp}/scope-enforcer-bench for an hour). Writes benchmarks/jmh-result.json and
 # prints the medians and the ratios against the targets. Extra arguments go to JMH (e.g. a regex, -prof gc).
 # Builds nothing. First:  mvn -B -q -pl benchmarks -am package -DskipTests

@@ -28,6 +28,8 @@ public final class Enforcer {
     static final int DECISIONS_PER_TOKEN = 64;
     /** The longest list of missing scopes a description quotes. */
     static final int MAX_LISTED = 120;
+    /** The realm claim's "every realm"; never a tenant. */
+    private static final String WILDCARD = "*";
 
     private final TokenVerifier verifier;
     private final RoutePolicy policy;
@@ -125,8 +127,9 @@ public final class Enforcer {
         Map<String, String> variables = match.variables();
         if (rule.tenantBound()) {
             String tenant = variables.get("tenant");
-            // A "*" tenant would open every tenant: only the realm claim may be a wildcard.
-            if (token.tenant() == null || !token.tenant().equals(tenant)) {
+            // A "*" tenant would open every tenant: only the realm claim may be a wildcard. A "*" tenant claim
+            // therefore matches nothing, not even a path whose tenant segment is a literal "*" (or "%2a").
+            if (token.tenant() == null || WILDCARD.equals(token.tenant()) || !token.tenant().equals(tenant)) {
                 return new Decision.Deny(Decision.Reason.TENANT_MISMATCH,
                         token.tenant() == null ? "the token is not bound to a tenant"
                                 : "the token is bound to another tenant",
@@ -135,7 +138,10 @@ public final class Enforcer {
         }
         if (rule.realmBound()) {
             String realm = variables.get("realm");
-            if (token.realm() == null || !(token.realm().equals("*") || token.realm().equals(realm))) {
+            // The realm claim "*" means every realm of the tenant; a path realm "*" is no realm at all, so that a
+            // "*" on both sides is not read as a match.
+            if (token.realm() == null || WILDCARD.equals(realm)
+                    || !(token.realm().equals(WILDCARD) || token.realm().equals(realm))) {
                 return new Decision.Deny(Decision.Reason.REALM_MISMATCH,
                         token.realm() == null ? "the token is not bound to a realm"
                                 : "the token is bound to another realm",
@@ -159,7 +165,7 @@ public final class Enforcer {
 
     /**
      * The missing scopes for a description, at most {@value #MAX_LISTED} chars: a scope filled from a path variable
-     * can be as long as the path (STYLE.md §6), and the full list is in {@code requiredScopes} anyway.
+     * can be as long as the path (docs/architecture.md §14.6), and the full list is in {@code requiredScopes} anyway.
      */
     private static String shortList(List<String> scopes) {
         String all = String.join(" ", scopes);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built-in convention for the management API (DESIGN §4): {@code /v1/tenants/{tenant}/realms/{realm}/...}
+ * The built-in convention for the management API (docs/architecture.md §8.4): {@code /v1/tenants/{tenant}/realms/{realm}/...}
  * where the scope is {@code <deepest collection>:<action>} with GET→read, POST→create, PATCH/PUT→update,
  * DELETE→delete, and HEAD as GET (implied by the index). Collections may nest two levels below a realm
  * ({@code identities/{id}/credentials/{cid}}). Custom methods ({@code {id}:addMembers}) are not covered: a
@@ -30,7 +30,12 @@ final class ManagementApiConvention {
         rules.add(new String[] {"GET", REALM, "realms:read"});
         rules.add(new String[] {"PATCH", REALM, "realms:update"});
         rules.add(new String[] {"DELETE", REALM, "realms:delete"});
-        String[] parents = {REALM, REALM + "/{parent}/{parentId}", REALM + "/{parent}/{parentId}/{child}/{childId}"};
+        // Two levels of collections below a realm and no more: a deeper path such as
+        // .../identities/{id}/credentials/{cid}/x, or a realm path nested in another
+        // (.../realms/main/tenants/acme/realms/prod/applications), would take its scope from the deepest
+        // collection while the binding is checked against the outer tenant. It matches no convention rule
+        // (403 no_rule) unless an explicit rule names it.
+        String[] parents = {REALM, REALM + "/{parent}/{parentId}"};
         for (String parent : parents) {
             String collection = parent + "/{resource}";
             String item = collection + "/{id}";

@@ -112,7 +112,7 @@ public final class RoutePolicy {
         Map<String, Rule> firstByShape = new java.util.LinkedHashMap<>();
         for (Rule rule : rules) {
             if (rule.source().equals(MANAGEMENT_API)) {
-                continue; // the convention follows DESIGN §4 on purpose: tenants and realms take PATCH only
+                continue; // the convention follows docs/architecture.md §8.4 on purpose: tenants and realms take PATCH only
             }
             String shape = rule.pathPattern().shape();
             methodsByShape.computeIfAbsent(shape, k -> new LinkedHashSet<>()).addAll(rule.methods());
@@ -166,7 +166,7 @@ public final class RoutePolicy {
                     "rule " + (order + 1));
         }
 
-        /** Adds the built-in management-API convention (DESIGN §4) at this point. */
+        /** Adds the built-in management-API convention (docs/architecture.md §8.4) at this point. */
         public Builder includeManagementApi() {
             for (String[] rule : ManagementApiConvention.RULES) {
                 add(rule[0], rule[1], Requirement.parse(rule[2]), false, MANAGEMENT_API);

@@ -1,7 +1,7 @@
 package io.scopeenforcer;
 
 /**
- * Quotes a short, sanitized fragment of untrusted input for an error message or a log line (STYLE.md §6):
+ * Quotes a short, sanitized fragment of untrusted input for an error message or a log line (docs/architecture.md §14.6):
  * never the whole input, never a control character, quote, backslash or non-ASCII character, so a message
  * can neither echo a token nor forge a log line or a header.
  *

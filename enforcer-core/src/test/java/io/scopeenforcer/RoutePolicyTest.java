@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RoutePolicyTest {
 
     static final String POLICY = String.join("\n",
-            "# the example app's policy",
+            "# a policy in the example app's style, with a templated service, an OR requirement and a comment",
             "GET      /health                         public",
             "GET,HEAD /paas/{service}/**              urn:opc:resource:consumer:paas:{service}::read",
             "POST,PUT,PATCH,DELETE /paas/{service}/** urn:opc:resource:consumer:paas:{service}::write",
@@ -69,7 +69,7 @@ class RoutePolicyTest {
         assertEquals(parseVars(vars), match.variables());
     }
 
-    /** Every row of the DESIGN §4 convention table. */
+    /** Every row of the docs/architecture.md §8.4 convention table. */
     @ParameterizedTest(name = "[{index}] {0} {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
         "GET    | /v1/tenants/acme                                   | tenants:read",
@@ -94,7 +94,6 @@ class RoutePolicyTest {
         "PUT    | /v1/tenants/acme/realms/prod/identities/i1/credentials/c1  | credentials:update",
         "DELETE | /v1/tenants/acme/realms/prod/identities/i1/credentials/c1  | credentials:delete",
         "GET    | /v1/tenants/acme/realms/prod/resource-servers/rs1/roles/r1 | roles:read",
-        "GET    | /v1/tenants/acme/realms/prod/a/1/b/2/c/3                   | c:read",
         "POST   | /v1/tenants/acme/realms/prod/groups/g1:addMembers          | groups:update identities:read",
     })
     void matchWhenManagementApiThenConventionScope(String method, String path, String scopes) {
@@ -117,6 +116,17 @@ class RoutePolicyTest {
         "GET    | /v1/tenants/acme/realms/prod/applications/a1:activate",
         "DELETE | /v1/tenants/acme/realms/prod/applications",
         "GET    | /v1/tenants/acme/realms/prod/a/1/b/2/c/3/d/4",
+        // Collections nest at most two levels below a realm: a third level, or a realm inside a realm, takes its
+        // scope from the deepest collection while the binding is checked against the outer tenant.
+        "GET    | /v1/tenants/acme/realms/prod/a/1/b/2/c/3",
+        "GET    | /v1/tenants/acme/realms/prod/a/1/b/2/c",
+        "POST   | /v1/tenants/acme/realms/prod/a/1/b/2/c",
+        "DELETE | /v1/tenants/acme/realms/prod/a/1/b/2/c/3",
+        "GET    | /v1/tenants/acme/realms/prod/identities/i1/credentials/c1/x",
+        "GET    | /v1/tenants/acme/realms/prod/identities/i1/credentials/c1/x/y",
+        "GET    | /v1/tenants/globex/realms/main/tenants/acme/realms/prod/applications",
+        "POST   | /v1/tenants/globex/realms/main/tenants/acme/realms/prod/applications",
+        "GET    | /v1/tenants/globex/realms/main/tenants/acme/realms/prod/applications/a1",
         "GET    | /v1/tenants/acme/realms/prod/applications/",
         "GET    | /v2/tenants/acme",
     })

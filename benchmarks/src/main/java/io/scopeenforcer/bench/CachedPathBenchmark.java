@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DESIGN §8, cached path and Spring on repeated tokens: one request stream of 1,000 distinct RS256 tokens over
+ * docs/architecture.md §13, cached path and Spring on repeated tokens: one request stream of 1,000 distinct RS256 tokens over
  * four routes (see {@link Fixtures#ROUTES}), every token seen before, through
  * <ul>
  *   <li>{@code noFilter}: the floor, only {@code chain.doFilter} (what a request costs without any filter);</li>

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DESIGN §8, first-seen tokens: every invocation brings a token that the filter has never seen, with its caches
+ * docs/architecture.md §13, first-seen tokens: every invocation brings a token that the filter has never seen, with its caches
  * on. The tokens come from a pool of distinct, validly signed tokens ({@value #RS256_POOL} RS256 or
  * {@value #ES256_POOL} ES256) on the four routes of the request stream. When the pool runs out, the filter is
  * rebuilt with empty caches (same trusted issuer and policy) and the pool starts again, so no invocation ever

@@ -25,7 +25,7 @@ import java.util.Set;
 final class Fixtures {
 
     /**
-     * The example app's route policy (example-app {@code WEB-INF/policy.txt}, DESIGN §7), copied so that this
+     * The example app's route policy (example-app {@code WEB-INF/policy.txt}, docs/architecture.md §12), copied so that this
      * module does not depend on the app.
      */
     static final String POLICY = """

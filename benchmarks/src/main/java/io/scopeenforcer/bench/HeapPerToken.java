@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * DESIGN §8, memory: the heap that cached tokens hold, measured as the difference in used heap after full
+ * docs/architecture.md §13, memory: the heap that cached tokens hold, measured as the difference in used heap after full
  * collections, before and after filling the caches, divided by the number of tokens; and the bound, by
  * offering twice as many tokens as {@code cache-max-entries} allows.
  *

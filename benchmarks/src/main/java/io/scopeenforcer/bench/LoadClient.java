@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small closed-loop HTTP/1.1 load client for loopback runs (DESIGN §8): {@code threads} keep-alive
+ * A small closed-loop HTTP/1.1 load client for loopback runs (docs/architecture.md §13): {@code threads} keep-alive
  * connections, each sending its next request as soon as the previous response is read, until a fixed number
  * of requests is done. Requests cycle over the tokens (one per line in a file) and two routes of the example
  * app. A warm-up phase runs first and is not measured. Prints throughput and latency percentiles, and fails

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DESIGN §8, route matching alone: {@link Enforcer#decide} on {@code public} rules (so no token work happens:
+ * docs/architecture.md §13, route matching alone: {@link Enforcer#decide} on {@code public} rules (so no token work happens:
  * method check, path firewall, route index, decision) with 10, 100 and 1,000 rules. The rules come in four
  * shapes (literal, {@code {var}}, {@code {var}:suffix} custom method, trailing {@code **}) under distinct
  * prefixes; the requests hit the four rules written last (a linear matcher's worst case), and {@code miss}

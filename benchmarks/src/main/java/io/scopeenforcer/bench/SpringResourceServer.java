@@ -34,7 +34,7 @@ import org.springframework.security.web.access.intercept.RequestMatcherDelegatin
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * The Spring Security 6.5 baseline of DESIGN §8: a resource server as its reference documentation builds one,
+ * The Spring Security 6.5 baseline of docs/architecture.md §13: a resource server as its reference documentation builds one,
  * reduced to the two filters that do the work — {@link BearerTokenAuthenticationFilter} with a
  * {@link JwtAuthenticationProvider} over a {@link NimbusJwtDecoder} on the same public key (validators for what
  * Scope Enforcer checks: typ, iss, aud, exp, nbf), then an {@link AuthorizationFilter} whose
@@ -110,7 +110,7 @@ final class SpringResourceServer {
         b.add(m.matcher(HttpMethod.POST, realm + "/groups/{id}:addMembers"), bound("groups:update", "identities:read"));
         b.add(m.matcher(HttpMethod.POST, realm + "/groups/{id}:deleteMembers"), bound("groups:update", "identities:read"));
         b.add(m.matcher(HttpMethod.GET, realm + "/groups/{id}:listMembers"), bound("groups:read", "identities:read"));
-        // The management-API convention (DESIGN §4), one matcher per method as Spring needs them.
+        // The management-API convention (docs/architecture.md §8.4), one matcher per method as Spring needs them.
         b.add(m.matcher(HttpMethod.GET, "/v1/tenants/{tenant}"), bound("tenants:read"));
         b.add(m.matcher(HttpMethod.PATCH, "/v1/tenants/{tenant}"), bound("tenants:update"));
         b.add(m.matcher(HttpMethod.GET, "/v1/tenants/{tenant}/realms"), bound("realms:read"));
@@ -134,7 +134,7 @@ final class SpringResourceServer {
         return b.build();
     }
 
-    /** DESIGN §1 for one service: the scope itself, its {@code ::all}, the parent's, and account-wide. */
+    /** docs/architecture.md §5 for one service: the scope itself, its {@code ::all}, the parent's, and account-wide. */
     private static AuthorizationManager<RequestAuthorizationContext> consumer(String service, String action) {
         return AuthorityAuthorizationManager.hasAnyAuthority(
                 URN + ":paas:" + service + "::" + action, URN + ":paas:" + service + "::all",

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Reads a JMH JSON result file and prints the median of every benchmark (over all iterations of all forks)
- * and the ratios that DESIGN §8 sets targets for. Benchmarks missing from the file are skipped.
+ * and the ratios that docs/architecture.md §13 sets targets for. Benchmarks missing from the file are skipped.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.scopeenforcer.bench.Summary benchmarks/jmh-result.json</pre>
  */
@@ -49,7 +49,7 @@ public final class Summary {
             System.out.printf(Locale.ROOT, "%-48s %12.1f %12.1f %12.1f  %s%n", name, p50, min, max, unit);
         }
         System.out.println();
-        System.out.println("DESIGN §8 (medians)");
+        System.out.println("Targets of docs/architecture.md §13 (medians)");
         Double filter = median.get("CachedPathBenchmark.filter");
         Double floor = median.get("CachedPathBenchmark.noFilter");
         Double spring = median.get("CachedPathBenchmark.spring");

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A client as the issuer knows it (DESIGN §2, §7): the scopes it may be granted, the scopes it gets when it
+ * A client as the issuer knows it (docs/architecture.md §6, §12): the scopes it may be granted, the scopes it gets when it
  * asks for none, whether it may have refresh tokens, and the tenant and realm the issuer puts in its tokens.
  *
  * <pre>

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The issuer side of the scope rules (DESIGN §2): decides which scopes a token request gets, whether it gets a
+ * The issuer side of the scope rules (docs/architecture.md §6): decides which scopes a token request gets, whether it gets a
  * refresh token, and the token's audiences.
  *
  * <ol>

@@ -4,7 +4,7 @@ import io.scopeenforcer.UntrustedText;
 import java.util.Objects;
 
 /**
- * One OAuth 2.0 scope value, classified once into its family (DESIGN §1).
+ * One OAuth 2.0 scope value, classified once into its family (docs/architecture.md §5).
  *
  * <ul>
  *   <li>URN consumer scopes ({@code urn:opc:resource:consumer[:seg]*::qualifier}) match hierarchically:
@@ -159,7 +159,7 @@ public final class Scope implements Comparable<Scope> {
     }
 
     /**
-     * True when this scope, granted to a client, satisfies {@code required} (DESIGN §1): exact equality,
+     * True when this scope, granted to a client, satisfies {@code required} (docs/architecture.md §5): exact equality,
      * or for URN consumer scopes a segment-wise path prefix with an equal or {@code all} qualifier.
      * Admin rules additionally refuse {@code consumer::all}; that is the caller's concern
      * ({@link ScopeSet#satisfies(Scope, boolean)}).

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An immutable set of scopes, as granted by a token or allowed to a client, with the matching of DESIGN §1.
+ * An immutable set of scopes, as granted by a token or allowed to a client, with the matching of docs/architecture.md §5.
  * Duplicates collapse; iteration keeps first-seen order. Thread-safe.
  */
 public final class ScopeSet {

@@ -20,6 +20,16 @@ final class CompactJws {
 
     /** Classifies the token and, for {@link Shape#JWS}, checks every segment is canonical base64url. */
     static Shape shape(String token, int[] dots) {
+        return shape(token, dots, true);
+    }
+
+    /**
+     * {@link #shape(String, int[])}, where {@code claimsPayload} false drops the two rules that hold for a JWT
+     * claims set only (payload non-empty, a JSON object: RFC 7519 §7.2) and keeps every JWS rule (RFC 7515
+     * §7.1, an empty payload included). False only for the JWS-layer test seam,
+     * {@link TokenVerifier#verifyJwsLayer(TrustedIssuer, String)}.
+     */
+    static Shape shape(String token, int[] dots, boolean claimsPayload) {
         int count = 0;
         for (int i = token.indexOf('.'); i >= 0; i = token.indexOf('.', i + 1)) {
             if (count < 2) {
@@ -38,13 +48,14 @@ final class CompactJws {
         }
         int d1 = dots[0];
         int d2 = dots[1];
-        if (d1 == 0 || d2 == d1 + 1) {
+        if (d1 == 0 || (claimsPayload && d2 == d1 + 1)) {
             return Shape.MALFORMED;
         }
         boolean canonical = isCanonicalBase64Url(token, 0, d1)
                 && isCanonicalBase64Url(token, d1 + 1, d2)
                 && isCanonicalBase64Url(token, d2 + 1, token.length());
-        return canonical && encodesJsonObject(token, 0, d1) && encodesJsonObject(token, d1 + 1, d2)
+        return canonical && encodesJsonObject(token, 0, d1)
+                && (!claimsPayload || encodesJsonObject(token, d1 + 1, d2))
                 ? Shape.JWS : Shape.MALFORMED;
     }
 

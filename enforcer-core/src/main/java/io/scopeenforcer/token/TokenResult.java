@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The outcome of {@link TokenVerifier#verify(String)}: a verified token, or a failure with a reason.
- * A value, never an exception (STYLE.md §4). Immutable and thread-safe.
+ * A value, never an exception (docs/architecture.md §14.4). Immutable and thread-safe.
  */
 public sealed interface TokenResult permits TokenResult.Valid, TokenResult.Invalid {
 

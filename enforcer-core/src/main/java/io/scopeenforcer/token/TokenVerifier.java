@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -303,28 +302,21 @@ public final class TokenVerifier {
             return diagnose(headerPart, dots[1] == token.length() - 1);
         }
         JWSHeader header = jwt.getHeader();
-
-        // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand; this
-        // verifier understands none (b64 included, which changes what is signed, RFC 7797).
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            return invalid(TokenFailure.UNSUPPORTED, "critical header parameters are not accepted");
-        }
-        if (!header.isBase64URLEncodePayload()) {
-            return invalid(TokenFailure.UNSUPPORTED, "unencoded payloads (b64) are not accepted");
-        }
-        String cty = header.getContentType() == null ? null : asciiLower(header.getContentType());
-        if (cty != null && (cty.equals("jwt") || cty.equals("application/jwt"))) {
-            // RFC 7519 §5.2: cty JWT marks a nested token; an access token is never one.
-            return invalid(TokenFailure.UNSUPPORTED, "nested tokens are not accepted");
-        }
         TypeClass type = typeClass(header.getType());
-        if (type == TypeClass.OTHER) {
-            return invalid(TokenFailure.WRONG_TYPE, "the token type is not an access token type");
+        TokenResult.Invalid refused = checkHeader(header, type);
+        if (refused != null) {
+            return refused;
         }
 
+        Map<String, Object> rawClaims = ClaimsJson.parse(jwt.getPayload().toBytes());
+        if (rawClaims == null) {
+            // RFC 7519 §7.2 / RFC 8259 §8.1: the claims set is UTF-8 JSON; bytes that are not UTF-8 are refused,
+            // never replaced with U+FFFD (which would let two different byte strings read as one claim value).
+            return invalid(TokenFailure.MALFORMED, "the token claims are not a valid UTF-8 JSON object");
+        }
         JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
+            claims = JWTClaimsSet.parse(rawClaims);
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "the token claims are not a valid JSON object");
         }
@@ -333,13 +325,9 @@ public final class TokenVerifier {
         if (issuer == null) {
             return STANDARD.get(TokenFailure.WRONG_ISSUER);
         }
-        if (!issuer.accepts(header.getAlgorithm())) {
-            return invalid(TokenFailure.UNSUPPORTED, "the token algorithm "
-                    + UntrustedText.quote(header.getAlgorithm().getName()) + " is not accepted");
-        }
-        if (issuer.strictType() && type != TypeClass.AT_JWT) {
-            // RFC 9068 §2.1: typ at+jwt keeps ID tokens and other JWTs from passing as access tokens.
-            return invalid(TokenFailure.WRONG_TYPE, "the token type must be at+jwt");
+        refused = checkAlgorithm(issuer, header, type);
+        if (refused != null) {
+            return refused;
         }
 
         try {
@@ -355,14 +343,101 @@ public final class TokenVerifier {
         } catch (BadJOSEException | JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         }
-        return checkClaims(issuer, claims);
+        return checkClaims(issuer, claims, rawClaims);
+    }
+
+    /** The header checks, before the issuer is known: {@code crit}, {@code b64}, nested {@code cty}, {@code typ}. */
+    private static TokenResult.Invalid checkHeader(JWSHeader header, TypeClass type) {
+        // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand; this
+        // verifier understands none (b64 included, which changes what is signed, RFC 7797).
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            return invalid(TokenFailure.UNSUPPORTED, "critical header parameters are not accepted");
+        }
+        if (!header.isBase64URLEncodePayload()) {
+            return invalid(TokenFailure.UNSUPPORTED, "unencoded payloads (b64) are not accepted");
+        }
+        String cty = header.getContentType() == null ? null : asciiLower(header.getContentType());
+        if (cty != null && (cty.equals("jwt") || cty.equals("application/jwt"))) {
+            // RFC 7519 §5.2: cty JWT marks a nested token; an access token is never one.
+            return invalid(TokenFailure.UNSUPPORTED, "nested tokens are not accepted");
+        }
+        if (type == TypeClass.OTHER) {
+            return invalid(TokenFailure.WRONG_TYPE, "the token type is not an access token type");
+        }
+        return null;
+    }
+
+    /** The issuer's checks on the header: the algorithm pinned to its list, and {@code typ} when strict. */
+    private static TokenResult.Invalid checkAlgorithm(TrustedIssuer issuer, JWSHeader header, TypeClass type) {
+        if (!issuer.accepts(header.getAlgorithm())) {
+            return invalid(TokenFailure.UNSUPPORTED, "the token algorithm "
+                    + UntrustedText.quote(header.getAlgorithm().getName()) + " is not accepted");
+        }
+        if (issuer.strictType() && type != TypeClass.AT_JWT) {
+            // RFC 9068 §2.1: typ at+jwt keeps ID tokens and other JWTs from passing as access tokens.
+            return invalid(TokenFailure.WRONG_TYPE, "the token type must be at+jwt");
+        }
+        return null;
+    }
+
+    /**
+     * Test seam, package-private and not API: the JWS layer of {@link #verify(String)} alone, for known-answer
+     * vectors (Project Wycheproof) whose payloads are not JWT claims sets. Runs the same shape checks minus the
+     * claims-set rules on the payload ({@link CompactJws#shape(String, int[], boolean)}), the same header and
+     * algorithm checks, and the signature with {@code issuer}'s own key selector and verifier factory, in the
+     * loop Nimbus's {@code DefaultJWTProcessor.process} runs (which parses the claims first, so it cannot take
+     * these payloads). Never reads {@code iss} and checks no claim. Nothing is cached.
+     *
+     * @return null when the signature verified, else why the token was refused
+     */
+    static TokenResult.Invalid verifyJwsLayer(TrustedIssuer issuer, String token) {
+        int[] dots = new int[2];
+        switch (CompactJws.shape(token, dots, false)) {
+            case JWE:
+                return invalid(TokenFailure.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
+            case MALFORMED:
+                return invalid(TokenFailure.MALFORMED, "the token is not a compact JWS");
+            default:
+                break;
+        }
+        Base64URL headerPart = new Base64URL(token.substring(0, dots[0]));
+        SignedJWT jws;
+        try {
+            jws = new SignedJWT(headerPart, new Base64URL(token.substring(dots[0] + 1, dots[1])),
+                    new Base64URL(token.substring(dots[1] + 1)));
+        } catch (ParseException e) {
+            return diagnose(headerPart, dots[1] == token.length() - 1);
+        }
+        JWSHeader header = jws.getHeader();
+        TypeClass type = typeClass(header.getType());
+        TokenResult.Invalid refused = checkHeader(header, type);
+        if (refused == null) {
+            refused = checkAlgorithm(issuer, header, type);
+        }
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            for (java.security.Key key : issuer.processor().getJWSKeySelector().selectJWSKeys(header, null)) {
+                if (jws.verify(issuer.processor().getJWSVerifierFactory().createJWSVerifier(header, key))) {
+                    return null;
+                }
+            }
+            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        } catch (UnknownKeyException e) {
+            return STANDARD.get(TokenFailure.UNKNOWN_KEY);
+        } catch (KeySourceException e) {
+            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
+        } catch (JOSEException e) {
+            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        }
     }
 
     /**
      * Why Nimbus refused the header or signature: an unsecured (any spelling of {@code none}) or JWE header
      * is unsupported; anything else, an empty signature included, is malformed.
      */
-    private static TokenResult diagnose(Base64URL headerPart, boolean unsigned) {
+    private static TokenResult.Invalid diagnose(Base64URL headerPart, boolean unsigned) {
         Header header;
         try {
             header = Header.parse(headerPart);
@@ -383,18 +458,26 @@ public final class TokenVerifier {
         return invalid(TokenFailure.MALFORMED, unsigned ? "the token is not signed" : "the token header is not valid");
     }
 
-    private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims) {
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
+    private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims, Map<String, Object> raw) {
+        // The time claims are read from the JSON itself, not from Nimbus's Dates: seconds * 1000 of a value such
+        // as 1e16 or 2^63 overflows a long into the past, and a far-future nbf would then pass. A time outside
+        // ClaimsJson's range is malformed; inside it, every sum below is far from overflowing.
+        long exp = ClaimsJson.epochSeconds(raw, "exp");
+        long nbf = ClaimsJson.epochSeconds(raw, "nbf");
+        long iat = ClaimsJson.epochSeconds(raw, "iat");
+        if (exp == ClaimsJson.ABSENT) {
             return invalid(TokenFailure.MALFORMED, "the token has no expiry");
+        }
+        if (exp == ClaimsJson.OUT_OF_RANGE || nbf == ClaimsJson.OUT_OF_RANGE || iat == ClaimsJson.OUT_OF_RANGE) {
+            return invalid(TokenFailure.MALFORMED, "a token time claim is not a number of seconds in range");
         }
         long now = clock.millis();
         long skew = issuer.clockSkewMillis();
         // RFC 7519 §4.1.4: the current time must be before exp.
-        if (now >= saturatedAdd(exp.getTime(), skew)) {
+        if (now >= exp * 1000 + skew) {
             return STANDARD.get(TokenFailure.EXPIRED);
         }
-        if (inFuture(claims.getNotBeforeTime(), now, skew) || inFuture(claims.getIssueTime(), now, skew)) {
+        if (inFuture(nbf, now, skew) || inFuture(iat, now, skew)) {
             return STANDARD.get(TokenFailure.NOT_YET_VALID);
         }
         if (!hasAcceptedAudience(issuer.audiences(), claims.getAudience())) {
@@ -405,10 +488,11 @@ public final class TokenVerifier {
         String tenant;
         String realm;
         try {
-            clientId = firstString(claims, CLIENT_ID_CLAIMS);
-            subject = claims.getSubject();
-            tenant = claims.getStringClaim(tenantClaim);
-            realm = claims.getStringClaim(realmClaim);
+            clientId = firstString(raw, CLIENT_ID_CLAIMS);
+            // Nimbus turns a numeric sub into a string; RFC 7519 §4.1.2 says StringOrURI, so read the JSON value.
+            subject = ClaimsJson.string(raw, "sub");
+            tenant = ClaimsJson.string(raw, tenantClaim);
+            realm = ClaimsJson.string(raw, realmClaim);
         } catch (ParseException e) {
             return invalid(TokenFailure.MALFORMED, "a token claim has the wrong type");
         }
@@ -423,14 +507,14 @@ public final class TokenVerifier {
                 .scopes(scopes(claims))
                 .tenant(tenant)
                 .realm(realm)
-                .expiresAt(Instant.ofEpochMilli(exp.getTime()))
-                .claims(frozenClaims(claims, claimNames))
+                .expiresAt(Instant.ofEpochSecond(exp))
+                .claims(frozenClaims(raw, claimNames))
                 .build();
         return new TokenResult.Valid(token);
     }
 
-    private static boolean inFuture(Date time, long now, long skew) {
-        return time != null && time.getTime() - skew > now;
+    private static boolean inFuture(long epochSeconds, long now, long skew) {
+        return epochSeconds != ClaimsJson.ABSENT && epochSeconds * 1000 - skew > now;
     }
 
     private static boolean hasAcceptedAudience(Set<String> accepted, List<String> aud) {
@@ -442,9 +526,9 @@ public final class TokenVerifier {
         return false;
     }
 
-    private static String firstString(JWTClaimsSet claims, List<String> names) throws ParseException {
+    private static String firstString(Map<String, Object> claims, List<String> names) throws ParseException {
         for (String name : names) {
-            String value = claims.getStringClaim(name);
+            String value = ClaimsJson.string(claims, name);
             if (value != null) {
                 return value;
             }
@@ -503,13 +587,10 @@ public final class TokenVerifier {
     }
 
     /** The claims as JSON values, dates back to epoch seconds, unmodifiable at every level. */
-    private static Map<String, Object> frozenClaims(JWTClaimsSet claims, Map<String, String> names) {
-        Map<String, Object> source = claims.getClaims();
+    private static Map<String, Object> frozenClaims(Map<String, Object> source, Map<String, String> names) {
         Map<String, Object> out = new LinkedHashMap<>(Math.max(4, source.size() * 2));
         for (Map.Entry<String, Object> e : source.entrySet()) {
-            Object v = e.getValue();
-            out.put(names.getOrDefault(e.getKey(), e.getKey()),
-                    v instanceof Date ? Long.valueOf(((Date) v).getTime() / 1000) : freeze(v));
+            out.put(names.getOrDefault(e.getKey(), e.getKey()), freeze(e.getValue()));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -1,5 +1,5 @@
 /**
- * Bearer access token verification (DESIGN §3) and the verified-token caches (DESIGN §5).
+ * Bearer access token verification (docs/architecture.md §7) and the verified-token caches (§10).
  *
  * <p>The door is {@link io.scopeenforcer.token.TokenVerifier}: configure one or more
  * {@link io.scopeenforcer.token.TrustedIssuer}s, call {@code verify(token)}, and act on the

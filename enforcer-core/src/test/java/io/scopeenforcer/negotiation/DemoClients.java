@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo clients and scope catalog of DESIGN §7, as test fixtures. The allowed scopes, refresh switch, tenant
- * and realm are §7's; §7 gives no default scopes, so the few defaults here are the tests' own choice, as are the
+ * The demo clients and scope catalog of docs/architecture.md §12, as test fixtures. The allowed scopes, refresh switch, tenant
+ * and realm are §12's; §12 gives no default scopes, so the few defaults here are the tests' own choice, as are the
  * two extra clients at the end.
  */
 final class DemoClients {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN §2 with the demo clients and catalog of §7. Table shorthands: {@code C:} is
+ * docs/architecture.md §6 with the demo clients and catalog of §12. Table shorthands: {@code C:} is
  * {@code urn:opc:resource:consumer:}, {@code ADMIN} the admin scope, {@code ACCOUNT} and {@code RS} the two
  * audiences.
  */

@@ -18,7 +18,7 @@ class ScopeSetTest {
 
     private static final String ADMIN = Scope.ADMIN;
 
-    /** Granted scopes use the abbreviation {@code C:} of {@link ScopeTest#expand}. */
+    /** Granted scopes use the abbreviation {@code C:} of {@link ScopeShorthand#expand}. */
     @ParameterizedTest(name = "[{0}] satisfies {1} (admin {2}): {3}")
     @CsvSource(delimiter = '|', textBlock = """
             C::all                                  | C:paas::read             | false | true
@@ -54,9 +54,9 @@ class ScopeSetTest {
             offline_access                          | C:paas::read             | false | false
             """)
     void satisfiesWhenGrantedSetThenExpected(String granted, String required, boolean admin, boolean expected) {
-        ScopeSet set = ScopeSet.parse(Arrays.stream(granted.split(" ")).map(ScopeTest::expand)
+        ScopeSet set = ScopeSet.parse(Arrays.stream(granted.split(" ")).map(ScopeShorthand::expand)
                 .reduce((a, b) -> a + " " + b).orElseThrow());
-        assertEquals(expected, set.satisfies(Scope.parse(ScopeTest.expand(required)), admin));
+        assertEquals(expected, set.satisfies(Scope.parse(ScopeShorthand.expand(required)), admin));
     }
 
     @Test

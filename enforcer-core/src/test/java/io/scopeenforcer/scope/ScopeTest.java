@@ -10,13 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** DESIGN §1, one row per example sentence and rule, in both directions. */
+/** docs/architecture.md §5, one row per example sentence and rule, in both directions. */
 class ScopeTest {
-
-    /** {@code C:} abbreviates {@code urn:opc:resource:consumer:} to keep the table readable. */
-    static String expand(String s) {
-        return s.startsWith("C:") ? "urn:opc:resource:consumer:" + s.substring(2) : s;
-    }
 
     @ParameterizedTest(name = "{0} satisfies {1}: {2}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -96,8 +91,8 @@ class ScopeTest {
             C::all                      | urn:opc:resource:consumer   | false
             """)
     void satisfiesWhenPairThenExpected(String granted, String required, boolean expected) {
-        Scope g = Scope.parse(expand(granted));
-        Scope r = Scope.parse(expand(required));
+        Scope g = Scope.parse(ScopeShorthand.expand(granted));
+        Scope r = Scope.parse(ScopeShorthand.expand(required));
         assertEquals(expected, g.satisfies(r));
         // A set of one scope agrees with the scope on non-admin rules.
         assertEquals(expected, ScopeSet.of(java.util.List.of(g)).satisfies(r, false));

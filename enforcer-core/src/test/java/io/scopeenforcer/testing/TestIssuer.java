@@ -128,6 +128,7 @@ public final class TestIssuer {
         private String signatureOverride;
         private String rawHeader;
         private String rawPayload;
+        private byte[] rawPayloadBytes;
 
         private TokenBuilder(TestIssuer issuer) {
             this.key = issuer.rsa;
@@ -311,6 +312,12 @@ public final class TestIssuer {
             return this;
         }
 
+        /** Uses these exact bytes as the payload (before base64url), e.g. bytes that are not UTF-8. */
+        public TokenBuilder rawPayloadBytes(byte[] payload) {
+            this.rawPayloadBytes = payload.clone();
+            return this;
+        }
+
         /** The claims as they stand, a copy. */
         public Map<String, Object> claims() {
             return new LinkedHashMap<>(claims);
@@ -320,7 +327,8 @@ public final class TestIssuer {
         public String sign() {
             String headerJson = rawHeader != null ? rawHeader : JSONObjectUtils.toJSONString(header);
             String payloadJson = rawPayload != null ? rawPayload : JSONObjectUtils.toJSONString(claims);
-            String signingInput = b64(headerJson) + "." + b64(payloadJson);
+            String signingInput = b64(headerJson) + "." + (rawPayloadBytes != null
+                    ? Base64URL.encode(rawPayloadBytes).toString() : b64(payloadJson));
             String signature;
             if (signatureOverride != null) {
                 signature = signatureOverride;

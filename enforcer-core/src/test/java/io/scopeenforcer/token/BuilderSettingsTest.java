@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Configuration errors fail at once, with a message naming the setting: IllegalArgumentException for a bad
- * value, from the call that sets it; IllegalStateException for a repeated setting or a conflict found by build().
+ * Configuration errors fail at once, with the exception docs/architecture.md §14.4 assigns and a message naming
+ * the setting: IllegalArgumentException for a bad value, from the call that sets it; IllegalStateException for a
+ * repeated setting or a conflict found by build().
  */
 class BuilderSettingsTest {
 

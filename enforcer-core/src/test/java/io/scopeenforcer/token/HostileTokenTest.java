@@ -172,6 +172,47 @@ class HostileTokenTest {
                 row("client_id as a number", () -> IDP.token().claim("client_id", 42).sign(), TokenFailure.MALFORMED),
                 row("tenant claim as an array", () -> IDP.token().claim("bi_t", List.of("a", "b")).sign(),
                         TokenFailure.MALFORMED),
+                // Time claims out of any sane range: seconds * 1000 overflows a long, so a far-future nbf or iat
+                // must not wrap into the past, and a huge exp is malformed, not "expired".
+                row("nbf 1e16", () -> IDP.token().claim("nbf", 1e16).sign(), TokenFailure.MALFORMED),
+                row("nbf 2^63", () -> IDP.token().rawPayload(payloadWith("\"nbf\":9223372036854775808")).sign(),
+                        TokenFailure.MALFORMED),
+                row("nbf Long.MAX_VALUE", () -> IDP.token().claim("nbf", Long.MAX_VALUE).sign(), TokenFailure.MALFORMED),
+                row("nbf 1e20", () -> IDP.token().claim("nbf", 1e20).sign(), TokenFailure.MALFORMED),
+                row("iat 1e20", () -> IDP.token().claim("iat", 1e20).sign(), TokenFailure.MALFORMED),
+                row("iat 1e16", () -> IDP.token().claim("iat", 1e16).sign(), TokenFailure.MALFORMED),
+                row("iat negative", () -> IDP.token().claim("iat", -1).sign(), TokenFailure.MALFORMED),
+                row("nbf as a string", () -> IDP.token().claim("nbf", "0").sign(), TokenFailure.MALFORMED),
+                row("nbf as a boolean", () -> IDP.token().claim("nbf", true).sign(), TokenFailure.MALFORMED),
+                row("exp 1e16", () -> IDP.token().claim("exp", 1e16).sign(), TokenFailure.MALFORMED),
+                row("exp 2^63", () -> IDP.token().rawPayload("{\"iss\":\"" + IDP.issuer() + "\",\"aud\":\"" + AUDIENCE
+                        + "\",\"client_id\":\"c\",\"exp\":9223372036854775808}").sign(), TokenFailure.MALFORMED),
+                row("exp 1e20", () -> IDP.token().claim("exp", 1e20).sign(), TokenFailure.MALFORMED),
+                row("exp negative", () -> IDP.token().claim("exp", -1).sign(), TokenFailure.MALFORMED),
+                row("exp year 10000", () -> IDP.token().claim("exp", 253_402_300_800L).sign(), TokenFailure.MALFORMED),
+                row("exp NaN-like string", () -> IDP.token().claim("exp", "NaN").sign(), TokenFailure.MALFORMED),
+                row("nbf just past the skew", () -> IDP.token().notBefore(NOW.plusSeconds(61)).sign(),
+                        TokenFailure.NOT_YET_VALID),
+                // sub is a StringOrURI (RFC 7519 §4.1.2): Nimbus would make "5" of 5.
+                row("sub as a number", () -> IDP.token().claim("sub", 5).sign(), TokenFailure.MALFORMED),
+                row("sub as an object", () -> IDP.token().claim("sub", Map.of("id", "a")).sign(), TokenFailure.MALFORMED),
+                row("sub as an array", () -> IDP.token().claim("sub", List.of("a")).sign(), TokenFailure.MALFORMED),
+                row("sub empty and no client id", () -> IDP.token().subject("").clientId(null).sign(),
+                        TokenFailure.MALFORMED),
+                row("client_id empty and no sub", () -> IDP.token().noSubject().clientId("").sign(),
+                        TokenFailure.MALFORMED),
+                // RFC 7519 §7.2 / RFC 8259 §8.1: the claims are UTF-8; no byte is replaced with U+FFFD.
+                row("claims with a lone 0xFF byte", () -> IDP.token().rawPayloadBytes(bytesWith("\"sub\":\"a\u00ff\"",
+                        (byte) 0xFF)).sign(), TokenFailure.MALFORMED),
+                row("claims with an overlong encoding", () -> IDP.token().rawPayloadBytes(bytesWith("\"sub\":\"a/\"",
+                        (byte) 0xC0, (byte) 0xAF)).sign(), TokenFailure.MALFORMED),
+                row("claims with a truncated sequence", () -> IDP.token().rawPayloadBytes(bytesWith("\"sub\":\"a\u00e9\"",
+                        (byte) 0xC3)).sign(), TokenFailure.MALFORMED),
+                row("claims with an encoded surrogate", () -> IDP.token().rawPayloadBytes(bytesWith("\"sub\":\"a\ud800\"",
+                        (byte) 0xED, (byte) 0xA0, (byte) 0x80)).sign(), TokenFailure.MALFORMED),
+                row("claims in Latin-1", () -> IDP.token().rawPayload(payloadWith("\"sub\":\"caf\u00e9\""))
+                        .rawPayloadBytes(payloadWith("\"sub\":\"caf\u00e9\"").getBytes(StandardCharsets.ISO_8859_1))
+                        .sign(), TokenFailure.MALFORMED),
                 row("expired a year ago", () -> IDP.token().expiresIn(Duration.ofDays(-365)).sign(), TokenFailure.EXPIRED),
                 row("iat a day ahead", () -> IDP.token().issuedAt(NOW.plus(Duration.ofDays(1)))
                         .expiresIn(Duration.ofDays(2)).sign(), TokenFailure.NOT_YET_VALID),
@@ -277,6 +318,14 @@ class HostileTokenTest {
         assertTrue(UNCACHED.verify(IDP.token().issuer(HMAC_ISSUER).hmac(HMAC_SECRET).sign()) instanceof TokenResult.Valid);
         assertTrue(UNCACHED.verify(IDP.token().rawPayload(payloadWith("\"sub\":\"alice\"")).sign())
                 instanceof TokenResult.Valid);
+        assertTrue(UNCACHED.verify(IDP.token().rawPayloadBytes(payloadWith("\"sub\":\"caf\u00e9 \ud83d\ude00\"")
+                .getBytes(StandardCharsets.UTF_8)).sign()) instanceof TokenResult.Valid, "UTF-8 outside ASCII");
+        assertTrue(UNCACHED.verify(IDP.token().claim("nbf", NOW.getEpochSecond() + 60).claim("iat", 0).sign())
+                instanceof TokenResult.Valid, "nbf at the skew edge, iat at the epoch");
+        assertTrue(UNCACHED.verify(IDP.token().claim("exp", 253_402_300_799L).sign()) instanceof TokenResult.Valid,
+                "exp at the last second of year 9999");
+        assertTrue(UNCACHED.verify(IDP.token().claim("nbf", (double) (NOW.getEpochSecond() - 1) + 0.5).sign())
+                instanceof TokenResult.Valid, "a fractional NumericDate (RFC 7519 §2)");
     }
 
     private static Arguments row(String name, Supplier<String> token, TokenFailure expected) {
@@ -287,6 +336,25 @@ class HostileTokenTest {
     private static String payloadWith(String members) {
         return "{\"iss\":\"" + IDP.issuer() + "\",\"aud\":\"" + AUDIENCE + "\",\"exp\":" + (NOW.getEpochSecond() + 300)
                 + ",\"client_id\":\"c\"," + members + "}";
+    }
+
+    /**
+     * A valid payload whose {@code sub} value is spelled by {@code bytes}: {@code template} is the JSON member as
+     * text, with its value's last character replaced by the given raw bytes.
+     */
+    private static byte[] bytesWith(String template, byte... bytes) {
+        String json = payloadWith(template);
+        int quote = json.lastIndexOf('"', json.lastIndexOf('"') - 1);
+        String before = json.substring(0, json.indexOf(template) + template.length() - 2);
+        String after = json.substring(json.indexOf(template) + template.length() - 1);
+        byte[] head = before.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = after.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + bytes.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(bytes, 0, out, head.length, bytes.length);
+        System.arraycopy(tail, 0, out, head.length + bytes.length, tail.length);
+        assert quote >= 0;
+        return out;
     }
 
     private static String pbes2Jwe() {

@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
 /** The filter's configuration, read once: the engine, the mode and how responses look. Immutable. */
 final class FilterSettings {
 
-    /** Every parameter name the filter reads (DESIGN §6, plus realm, retry-after, strict-token-type). */
+    /** Every parameter name the filter reads (docs/architecture.md §11). */
     static final List<String> NAMES = List.of("issuer", "jwks-uri", "jwks-file", "audience", "algorithms",
             "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
             "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");

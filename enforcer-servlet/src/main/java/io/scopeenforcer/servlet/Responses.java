@@ -85,7 +85,7 @@ final class Responses {
             json.append(",\"error\":").append(Json.string(deny.error()));
         }
         json.append(",\"reason\":").append(Json.string(deny.reason().name().toLowerCase(java.util.Locale.ROOT)));
-        // DESIGN §5: a 403 body always names the required scopes, so clients read one shape; [] when no
+        // docs/architecture.md §4: a 403 body always names the required scopes, so clients read one shape; [] when no
         // scope would help (no rule matches).
         if (deny.status() == 403 || !deny.requiredScopes().isEmpty()) {
             json.append(",\"required_scopes\":").append(Json.array(deny.requiredScopes()));

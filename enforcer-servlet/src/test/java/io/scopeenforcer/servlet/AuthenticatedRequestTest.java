@@ -1,28 +1,24 @@
 package io.scopeenforcer.servlet;
 
-import static io.scopeenforcer.servlet.ResponseTableTest.ADMIN;
-import static io.scopeenforcer.servlet.ResponseTableTest.ANALYTICS_READ;
+import static io.scopeenforcer.servlet.DemoScopes.ADMIN;
+import static io.scopeenforcer.servlet.DemoScopes.ANALYTICS_READ;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.scopeenforcer.servlet.FilterServer.Reply;
-import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the application sees on allow (DESIGN §6): the subject as principal and remote user, auth type
+ * What the application sees on allow (docs/architecture.md §11): the subject as principal and remote user, auth type
  * {@code Bearer}, granted scopes as roles, the {@code VerifiedToken} as a request attribute.
  */
 class AuthenticatedRequestTest {
@@ -30,22 +26,8 @@ class AuthenticatedRequestTest {
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
     private static final String PAAS_READ = "urn:opc:resource:consumer:paas::read";
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-    private static FilterServer server;
-
-    @BeforeAll
-    static void start() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-        server = FilterServer.start("/", FilterServer.params(IDP, jwks, dir));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
 
     private static String withRole(String path, String role) {
         return path + "?role=" + URLEncoder.encode(role, StandardCharsets.UTF_8);
@@ -89,7 +71,7 @@ class AuthenticatedRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("allowed")
     void filterWhenAllowedThenRequestCarriesIdentity(String name, String token, String path, String principal,
-            boolean role) {
+            boolean role, FilterServer server) {
         Reply reply = server.get(path, "Authorization", "Bearer " + token);
         assertEquals(200, reply.status(), reply::body);
         Map<String, String> seen = reply.echo();
@@ -123,7 +105,7 @@ class AuthenticatedRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("acceptedOddities")
     void filterWhenAcceptedOddityThenAsRecorded(String name, String token, String path, String principal,
-            String authType, String role) {
+            String authType, String role, FilterServer server) {
         Reply reply = server.get(path, "Authorization", "Bearer " + token);
         assertEquals(200, reply.status(), reply::body);
         Map<String, String> seen = reply.echo();
@@ -134,7 +116,7 @@ class AuthenticatedRequestTest {
 
     @Test
     void filterWhenContextPathThenPolicyMatchesThePathWithinIt() {
-        try (FilterServer app = FilterServer.start("/app", FilterServer.params(IDP, jwks, dir))) {
+        try (FilterServer app = HARNESS.start("/app", HARNESS.params())) {
             String token = IDP.token().scope(ANALYTICS_READ).sign();
             Reply reply = app.get(withRole("/paas/analytics/reports", ANALYTICS_READ), "Authorization",
                     "Bearer " + token);

@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.scopeenforcer.servlet.FilterServer.Reply;
 import io.scopeenforcer.servlet.FilterServer.Request;
-import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,30 +23,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BearerHeaderTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
-    private static final String TOKEN = IDP.token().scope(ResponseTableTest.ANALYTICS_READ + " "
-            + ResponseTableTest.ANALYTICS_WRITE).sign();
+    private static final String TOKEN = IDP.token().scope(DemoScopes.ANALYTICS_READ + " "
+            + DemoScopes.ANALYTICS_WRITE).sign();
     private static final String CHALLENGE = "Bearer realm=\"api\", resource_metadata=\"" + FilterServer.METADATA_URL
             + "\"";
     private static final String QUERY_TOKEN = "a token in the query string is not accepted; use the Authorization header";
     private static final String OVERRIDE = "method override headers are not accepted";
     private static final String METHOD_PARAM = "the _method parameter is not accepted";
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-    private static FilterServer server;
-
-    @BeforeAll
-    static void start() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-        server = FilterServer.start("/", FilterServer.params(IDP, jwks, dir));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
 
     private static Function<String, Request> auth(String value) {
         return t -> Request.of("GET", "/me", "Authorization", value.replace("T", t));
@@ -118,7 +100,7 @@ class BearerHeaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("headerCases")
     void filterWhenAuthorizationVariantThenAnswer(String name, Function<String, Request> request, int status,
-            String description) {
+            String description, FilterServer server) {
         Reply reply = server.send(request.apply(TOKEN));
         assertAnswer(reply, status, description);
     }
@@ -171,7 +153,7 @@ class BearerHeaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("acceptedOddities")
     void filterWhenAcceptedOddityThenPasses(String name, Function<String, Request> request, int status,
-            String description) {
+            String description, FilterServer server) {
         Reply reply = server.send(request.apply(TOKEN));
         assertAnswer(reply, status, description);
     }

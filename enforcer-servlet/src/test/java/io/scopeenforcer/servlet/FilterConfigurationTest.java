@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.scopeenforcer.servlet.FilterServer.Reply;
-import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
@@ -25,35 +24,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Configuration as a web app gives it (DESIGN §6): init-params, then context params, then system properties;
+ * Configuration as a web app gives it (docs/architecture.md §11): init-params, then context params, then system properties;
  * bad values fail {@code init()} with a message naming the parameter; RFC 9728 metadata.
  */
 class FilterConfigurationTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-
-    @BeforeAll
-    static void startJwks() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP);
 
     /** A {@code <filter>} element's init-params, with no servlet context (policy and keys are files). */
     record MapConfig(Map<String, String> params) implements FilterConfig {
@@ -79,12 +65,12 @@ class FilterConfigurationTest {
     }
 
     private static Map<String, String> goodParams() {
-        return FilterServer.params(IDP, jwks, dir);
+        return HARNESS.params();
     }
 
     private static Path file(String name, String text) {
         try {
-            return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+            return Files.writeString(HARNESS.dir().resolve(name), text, StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -106,7 +92,7 @@ class FilterConfigurationTest {
                         "jwks-uri"),
                 bad("jwks-file missing", p -> {
                     p.remove("jwks-uri");
-                    p.put("jwks-file", dir.resolve("no-such-keys.json").toString());
+                    p.put("jwks-file", HARNESS.dir().resolve("no-such-keys.json").toString());
                 }, "jwks-file"),
                 bad("jwks-file not a JWK set", p -> {
                     p.remove("jwks-uri");
@@ -122,7 +108,7 @@ class FilterConfigurationTest {
                         "FETCH /x public\n").toString()), "method-policy.txt:1"),
                 bad("policy with an unknown include", p -> p.put("policy", file("include-policy.txt",
                         "include everything\n").toString()), "include-policy.txt:1"),
-                bad("policy file missing", p -> p.put("policy", dir.resolve("no-such-policy.txt").toString()),
+                bad("policy file missing", p -> p.put("policy", HARNESS.dir().resolve("no-such-policy.txt").toString()),
                         "policy"),
                 bad("policy class-path resource missing", p -> p.put("policy", "classpath:no/such/policy.txt"),
                         "policy"),
@@ -212,7 +198,7 @@ class FilterConfigurationTest {
         init.put("realm", "from-init");
         init.remove("mode");
         String previous = System.setProperty("enforcer.mode", "permissive");
-        try (FilterServer server = FilterServer.start("/", init, context)) {
+        try (FilterServer server = HARNESS.start("/", init, context)) {
             Reply denied = server.get("/paas/analytics/reports");
             assertEquals(200, denied.status(), "permissive from the system property: " + denied.body());
             assertEquals(1, server.filter().stats().permissivePassed());
@@ -223,7 +209,7 @@ class FilterConfigurationTest {
             restore("enforcer.mode", previous);
         }
         init.put("mode", "enforcing");
-        try (FilterServer server = FilterServer.start("/", init, context)) {
+        try (FilterServer server = HARNESS.start("/", init, context)) {
             assertEquals("Bearer realm=\"from-init\", resource_metadata=\"" + FilterServer.METADATA_URL + "\"",
                     server.get("/paas/analytics/reports").header("WWW-Authenticate"));
         }
@@ -239,7 +225,7 @@ class FilterConfigurationTest {
 
     @Test
     void metadataWhenResourceMetadataSetThenRfc9728Document() throws Exception {
-        try (FilterServer server = FilterServer.start("/", goodParams())) {
+        try (FilterServer server = HARNESS.start("/", goodParams())) {
             Reply reply = server.get(ScopeEnforcementFilter.METADATA_PATH);
             assertEquals(200, reply.status());
             assertTrue(reply.header("Content-Type").startsWith("application/json"), reply.header("Content-Type"));
@@ -264,7 +250,7 @@ class FilterConfigurationTest {
     void metadataWhenResourceMetadataUnsetThenNotServedAndNotInChallenge() {
         Map<String, String> params = goodParams();
         params.remove("resource-metadata");
-        try (FilterServer server = FilterServer.start("/", params)) {
+        try (FilterServer server = HARNESS.start("/", params)) {
             Reply metadata = server.get(ScopeEnforcementFilter.METADATA_PATH);
             assertEquals(403, metadata.status(), "no rule covers it, so deny by default");
             assertFalse(metadata.body().contains("authorization_servers"));
@@ -276,7 +262,7 @@ class FilterConfigurationTest {
     void metadataWhenResourceHasPathThenServedWhereTheChallengePoints() throws Exception {
         Map<String, String> params = goodParams();
         params.put("resource-metadata", FilterServer.RESOURCE + "/api");
-        try (FilterServer server = FilterServer.start("/", params)) {
+        try (FilterServer server = HARNESS.start("/", params)) {
             // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
             String url = FilterServer.RESOURCE + ScopeEnforcementFilter.METADATA_PATH + "/api";
             assertEquals("Bearer realm=\"api\", resource_metadata=\"" + url + "\"",
@@ -291,7 +277,7 @@ class FilterConfigurationTest {
 
     @Test
     void metadataWhenContextPathThenServedInsideTheContext() throws Exception {
-        try (FilterServer server = FilterServer.start("/app", goodParams())) {
+        try (FilterServer server = HARNESS.start("/app", goodParams())) {
             Reply reply = server.get(ScopeEnforcementFilter.METADATA_PATH);
             assertEquals(200, reply.status());
             assertEquals(FilterServer.RESOURCE, JSONObjectUtils.parse(reply.body()).get("resource"));

@@ -3,7 +3,6 @@ package io.scopeenforcer.servlet;
 import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
 import io.scopeenforcer.token.VerifiedToken;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,24 +23,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A web app as a user would deploy it: a real Jetty 12 (ee10) on a random loopback port, one
- * {@link ServletContextHandler}, the filter registered by class name with init-params (as {@code web.xml} does)
- * in front of an {@link EchoServlet}, plus a {@link HttpClient} and a raw-socket client for request lines no
- * well-behaved client sends. Thread-safe; close it after the test.
+ * A web app as a user would deploy it, on a {@link FilterContainer} (real Jetty 12 unless told otherwise) on a
+ * random loopback port: the filter registered by class name with init-params (as {@code web.xml} does) in front
+ * of an {@link EchoServlet}, plus a {@link HttpClient} and a raw-socket client for request lines no well-behaved
+ * client sends. Thread-safe; close it after the test (or let {@link FilterHarness} do it).
  */
 final class FilterServer implements AutoCloseable {
 
@@ -62,51 +54,34 @@ final class FilterServer implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final Server server;
-    private final FilterHolder filterHolder;
+    private final FilterContainer.Running app;
+    private final String host;
     private final int port;
     private final String contextPath;
     private final HttpClient client;
 
-    private FilterServer(String contextPath, Map<String, String> initParams, Map<String, String> contextParams)
-            throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-        threads.setName("filter-server");
-        threads.setDaemon(true);
-        server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        ServletContextHandler context = new ServletContextHandler(contextPath);
-        contextParams.forEach(context::setInitParameter);
-        // By class name and init-params, as <filter> in web.xml: the container calls the no-arg constructor and init().
-        filterHolder = new FilterHolder(ScopeEnforcementFilter.class);
-        filterHolder.setName("scope-enforcer");
-        filterHolder.setInitParameters(initParams);
-        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new EchoServlet()), "/*");
-        server.setHandler(context);
-        server.setStopTimeout(0);
-        server.start();
-        this.port = connector.getLocalPort();
-        this.contextPath = contextPath.equals("/") ? "" : contextPath;
+    private FilterServer(FilterContainer.Running app) {
+        this.app = app;
+        URI base = app.baseUri();
+        this.host = base.getHost();
+        this.port = base.getPort();
+        this.contextPath = base.getRawPath() == null ? "" : base.getRawPath();
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
-    /** Starts a server with this context path ({@code /} or e.g. {@code /app}) and these filter init-params. */
+    /** Starts Jetty with this context path ({@code /} or e.g. {@code /app}) and these filter init-params. */
     static FilterServer start(String contextPath, Map<String, String> initParams) {
         return start(contextPath, initParams, Map.of());
     }
 
-    /** Starts a server with filter init-params and context params ({@code <context-param>}). */
+    /** Starts Jetty with filter init-params and context params ({@code <context-param>}). */
     static FilterServer start(String contextPath, Map<String, String> initParams, Map<String, String> contextParams) {
-        try {
-            return new FilterServer(contextPath, initParams, contextParams);
-        } catch (Exception e) {
-            throw new IllegalStateException("Jetty did not start", e);
-        }
+        return start(JettyContainer.INSTANCE, new FilterContainer.Deployment(contextPath, initParams, contextParams));
+    }
+
+    /** Starts this deployment on this container. */
+    static FilterServer start(FilterContainer container, FilterContainer.Deployment deployment) {
+        return new FilterServer(container.start(deployment));
     }
 
     /**
@@ -135,13 +110,9 @@ final class FilterServer implements AutoCloseable {
         }
     }
 
-    /** The filter instance Jetty made and initialized. */
+    /** The filter instance the container made and initialized. */
     ScopeEnforcementFilter filter() {
-        try {
-            return (ScopeEnforcementFilter) filterHolder.getFilter();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return app.filter();
     }
 
     int port() {
@@ -163,8 +134,7 @@ final class FilterServer implements AutoCloseable {
         if (request.raw() != null) {
             return raw(request.raw().replace("{ctx}", contextPath));
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + contextPath
-                + request.target())).timeout(TIMEOUT);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUri() + request.target())).timeout(TIMEOUT);
         for (int i = 0; i < request.headers().size(); i += 2) {
             b.header(request.headers().get(i), request.headers().get(i + 1));
         }
@@ -189,7 +159,7 @@ final class FilterServer implements AutoCloseable {
      */
     Reply raw(String requestText) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
+            socket.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(requestText.getBytes(StandardCharsets.ISO_8859_1));
@@ -210,13 +180,10 @@ final class FilterServer implements AutoCloseable {
         }
     }
 
+    /** Stops the container; closing twice is harmless. */
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        app.close();
     }
 
     /**

@@ -1,22 +1,18 @@
 package io.scopeenforcer.servlet;
 
-import static io.scopeenforcer.servlet.ResponseTableTest.ANALYTICS_READ;
-import static io.scopeenforcer.servlet.ResponseTableTest.STACK_READ;
+import static io.scopeenforcer.servlet.DemoScopes.ANALYTICS_READ;
+import static io.scopeenforcer.servlet.DemoScopes.STACK_READ;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.scopeenforcer.Decision.Reason;
 import io.scopeenforcer.servlet.FilterServer.Reply;
 import io.scopeenforcer.servlet.FilterServer.Request;
-import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The filter's counters in enforcing mode, and permissive mode: would-be denials reach the app and are counted. */
 class FilterStatsTest {
@@ -26,24 +22,13 @@ class FilterStatsTest {
     private static final String STACK_READER = IDP.token().scope(STACK_READ).sign();
     private static final String GARBAGE = "garbage-token-0123456789";
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-
-    @BeforeAll
-    static void start() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-    }
-
-    @AfterAll
-    static void stop() {
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP);
 
     private static FilterServer server(String mode) {
-        Map<String, String> params = FilterServer.params(IDP, jwks, dir);
+        Map<String, String> params = HARNESS.params();
         params.put("mode", mode);
-        return FilterServer.start("/", params);
+        return HARNESS.start("/", params);
     }
 
     private static Map<Reason, Long> denials(Object... reasonsAndCounts) {

@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.scopeenforcer.servlet.FilterServer.Reply;
 import io.scopeenforcer.servlet.FilterServer.Request;
-import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,34 +29,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PathFirewallHttpTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
-    private static final String TOKEN = IDP.token().scope(ResponseTableTest.CONSUMER_ALL).sign();
-    private static final String ANALYTICS_TOKEN = IDP.token().scope(ResponseTableTest.ANALYTICS_READ).sign();
+    private static final String TOKEN = IDP.token().scope(DemoScopes.CONSUMER_ALL).sign();
+    private static final String ANALYTICS_TOKEN = IDP.token().scope(DemoScopes.ANALYTICS_READ).sign();
     private static final Set<Integer> REJECTED_OR_DENIED = Set.of(400, 403, 404);
 
-    private static final String CONSUMER_ALL_DENIED = ResponseTableTest.CONSUMER_ALL + " never opens admin APIs";
+    private static final String CONSUMER_ALL_DENIED = DemoScopes.CONSUMER_ALL + " never opens admin APIs";
     private static final String NO_RULE = "no policy rule allows this request";
     private static final String DOTS = "dot segment (. or ..) in the path";
     private static final String PARAMS = "path parameters (;) are not accepted";
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-    private static FilterServer root;
-    private static FilterServer app;
-
-    @BeforeAll
-    static void start() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-        root = FilterServer.start("/", FilterServer.params(IDP, jwks, dir));
-        app = FilterServer.start("/app", FilterServer.params(IDP, jwks, dir));
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-        app.close();
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/").deploy("/app");
 
     /** Who may answer: the filter only, or Jetty (observed with 12.1) or the filter. */
     enum By { FILTER, JETTY }
@@ -143,7 +122,7 @@ class PathFirewallHttpTest {
     @MethodSource("bypassShapesInBothContexts")
     void filterWhenHostileRequestLineThenRejectedOrDenied(String context, String name, By by, String target,
             int status, String detail) {
-        FilterServer server = context.equals("/") ? root : app;
+        FilterServer server = HARNESS.server(context);
         Reply reply = server.send(Request.raw("GET " + target + " HTTP/1.1", "Authorization: Bearer " + TOKEN));
         assertAnswer(reply, by, status, detail);
     }
@@ -166,7 +145,8 @@ class PathFirewallHttpTest {
     @MethodSource("contextShapes")
     void filterWhenContextPathDisguisedThenRejectedOrDenied(String name, By by, String target, int status,
             String detail) {
-        Reply reply = app.send(Request.raw("GET " + target + " HTTP/1.1", "Authorization: Bearer " + TOKEN));
+        Reply reply = HARNESS.server("/app").send(Request.raw("GET " + target + " HTTP/1.1",
+                "Authorization: Bearer " + TOKEN));
         assertAnswer(reply, by, status, detail);
     }
 
@@ -186,7 +166,8 @@ class PathFirewallHttpTest {
     @MethodSource("traversals")
     void filterWhenTraversalFromGrantedRouteThenNoAccessToAnother(String name, By by, String target, int status,
             String detail) {
-        Reply reply = root.send(Request.raw("GET " + target + " HTTP/1.1", "Authorization: Bearer " + ANALYTICS_TOKEN));
+        Reply reply = HARNESS.server("/").send(Request.raw("GET " + target + " HTTP/1.1",
+                "Authorization: Bearer " + ANALYTICS_TOKEN));
         if (status == 200) {
             assertEquals(200, reply.status(), reply::body);
             return;

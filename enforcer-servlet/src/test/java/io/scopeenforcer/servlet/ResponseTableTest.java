@@ -1,5 +1,10 @@
 package io.scopeenforcer.servlet;
 
+import static io.scopeenforcer.servlet.DemoScopes.ADMIN;
+import static io.scopeenforcer.servlet.DemoScopes.ANALYTICS_READ;
+import static io.scopeenforcer.servlet.DemoScopes.ANALYTICS_WRITE;
+import static io.scopeenforcer.servlet.DemoScopes.CONSUMER_ALL;
+import static io.scopeenforcer.servlet.DemoScopes.STACK_READ;
 import static io.scopeenforcer.servlet.Problems.assertNot5xx;
 import static io.scopeenforcer.servlet.Problems.assertNothingEchoed;
 import static io.scopeenforcer.servlet.Problems.assertProblem;
@@ -11,32 +16,23 @@ import io.scopeenforcer.servlet.FilterServer.Reply;
 import io.scopeenforcer.servlet.FilterServer.Request;
 import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every row of DESIGN §5 over real HTTP: exact status, exact {@code WWW-Authenticate}, an RFC 9457 body, and
+ * Every row of docs/architecture.md §4 over real HTTP: exact status, exact {@code WWW-Authenticate}, an RFC 9457 body, and
  * never the token, the Authorization header, a stack trace or a 5xx in the answer.
  */
 class ResponseTableTest {
-
-    static final String ANALYTICS_READ = "urn:opc:resource:consumer:paas:analytics::read";
-    static final String ANALYTICS_WRITE = "urn:opc:resource:consumer:paas:analytics::write";
-    static final String STACK_READ = "urn:opc:resource:consumer:paas:stack::read";
-    static final String CONSUMER_ALL = "urn:opc:resource:consumer::all";
-    static final String ADMIN = "urn:opc:idm:__myscopes__";
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
     /** Another issuer's keys, for forged signatures. */
@@ -47,22 +43,8 @@ class ResponseTableTest {
             + "\"";
     private static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-    @TempDir
-    static Path dir;
-    private static JwksServer jwks;
-    private static FilterServer server;
-
-    @BeforeAll
-    static void start() {
-        jwks = JwksServer.start(IDP.publicJwkSet());
-        server = FilterServer.start("/", FilterServer.params(IDP, jwks, dir));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jwks.close();
-    }
+    @RegisterExtension
+    static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
 
     private static String invalidRequest(String description) {
         return CHALLENGE + ", error=\"invalid_request\", error_description=\"" + description + "\"";
@@ -205,7 +187,7 @@ class ResponseTableTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("designTable")
-    void filterWhenDesignTableRowThenExactAnswer(String name, Row row) {
+    void filterWhenDesignTableRowThenExactAnswer(String name, Row row, FilterServer server) {
         Request request = row.request().apply(row.token());
         Reply reply = server.send(request);
         assertProblem(reply, row.status(), row.detail(), row.requiredScopes());
@@ -220,9 +202,9 @@ class ResponseTableTest {
     void filterWhenKeysUnavailableAndNothingCachedThen503WithRetryAfterAndNoChallenge() {
         try (JwksServer down = JwksServer.start(IDP.publicJwkSet())) {
             down.failWithStatus(500);
-            Map<String, String> params = FilterServer.params(IDP, down, dir);
+            Map<String, String> params = FilterServer.params(IDP, down, HARNESS.dir());
             params.put("retry-after", "7");
-            try (FilterServer cold = FilterServer.start("/", params)) {
+            try (FilterServer cold = HARNESS.start("/", params)) {
                 String token = IDP.token().scope(ANALYTICS_READ).sign();
                 Reply reply = cold.get("/paas/analytics/reports", "Authorization", "Bearer " + token);
                 assertProblem(reply, 503, "the token issuer's keys are temporarily unavailable", null);

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The development issuer's clients (DESIGN §7). Each client's secret is {@code <client>-secret}: a published
+ * The development issuer's clients (docs/architecture.md §12). Each client's secret is {@code <client>-secret}: a published
  * demo convention, which is why the development issuer listens on the loopback interface by default.
  * Immutable and thread-safe.
  */

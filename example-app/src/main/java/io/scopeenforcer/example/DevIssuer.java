@@ -37,8 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The development issuer (DESIGN §7): a fresh ES256 key per start, access tokens ({@code typ: at+jwt}) for the
- * demo clients, scopes negotiated by {@link Negotiator} (DESIGN §2), and rotating refresh tokens kept in memory.
+ * The development issuer (docs/architecture.md §12): a fresh ES256 key per start, access tokens ({@code typ: at+jwt}) for the
+ * demo clients, scopes negotiated by {@link Negotiator} (docs/architecture.md §6), and rotating refresh tokens kept in memory.
  * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead.
  *
  * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
@@ -49,7 +49,7 @@ final class DevIssuer {
     /** How long a refresh token lasts: a working day of demo. */
     static final Duration REFRESH_TOKEN_TTL = Duration.ofHours(8);
 
-    /** Every scope the app's routes can require (DESIGN §7), plus {@code offline_access}. */
+    /** Every scope the app's routes can require (docs/architecture.md §12), plus {@code offline_access}. */
     static final ScopeSet CATALOG = catalog();
 
     private final String issuer;
@@ -201,7 +201,7 @@ final class DevIssuer {
                 .keyID(key.getKeyID())
                 .build();
         Map<String, Object> payload = claims.build().toJSONObject();
-        // Nimbus writes a one-element audience as a string; DESIGN §7 promises an array, whatever its length.
+        // Nimbus writes a one-element audience as a string; docs/architecture.md §12 promises an array, whatever its length.
         payload.put("aud", new ArrayList<>(granted.audiences()));
         JWSObject jwt = new JWSObject(header, new Payload(payload));
         try {

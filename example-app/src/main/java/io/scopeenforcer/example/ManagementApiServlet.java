@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The demo management API under {@code /v1} (DESIGN §4, §7): tenants, their realms, and per realm the
+ * The demo management API under {@code /v1} (docs/architecture.md §8.4, §12): tenants, their realms, and per realm the
  * collections {@code applications}, {@code groups}, {@code identities} (with {@code credentials}) and
  * {@code resource-servers} (with {@code roles}), plus the group custom methods {@code :addMembers},
  * {@code :deleteMembers} and {@code :listMembers}. Every list is the path's tenant and realm only, since each

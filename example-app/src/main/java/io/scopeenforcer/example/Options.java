@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 final class Options {
 
-    /** The parameters {@code ScopeEnforcementFilter} reads (DESIGN §6); each may be given as a flag. */
+    /** The parameters {@code ScopeEnforcementFilter} reads (docs/architecture.md §11); each may be given as a flag. */
     static final List<String> FILTER_PARAMETERS = List.of("issuer", "jwks-uri", "jwks-file", "audience",
             "algorithms", "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode",
             "cache-max-entries", "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type",

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What each demo client of DESIGN §7 can and cannot do, over real HTTP against the app with its development
+ * What each demo client of docs/architecture.md §12 can and cannot do, over real HTTP against the app with its development
  * issuer: status and {@code WWW-Authenticate} exactly as RFC 6750 says.
  */
 class DemoClientStoriesTest {

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
  * it (its {@code web.xml}, {@code WEB-INF/policy.txt} and demo servlets), trusting a test issuer whose keys a
  * real JWKS endpoint serves. Many client threads send a bounded number of requests, a mix of valid, expired,
  * forged, wrong-audience, wrong-scope, wrong-tenant, missing and garbage tokens on good and hostile paths.
- * Every answer is compared with what the test expects for what it sent, written down by hand from DESIGN §5
- * and §7 and the demo data, not asked of the engine: who answered (the app behind an allow, the filter's
+ * Every answer is compared with what the test expects for what it sent, written down by hand from docs/architecture.md §4
+ * and §12 and the demo data, not asked of the engine: who answered (the app behind an allow, the filter's
  * denial, or for hostile paths the filter or Jetty, never the app) and the exact status. Afterwards: no 5xx,
  * no wrong answer, the token, failure and decision caches never above their configured sizes, and used heap
  * after GC back within a bound of where it started.
@@ -115,7 +115,7 @@ class SoakTest {
      */
     record Probe(String name, String method, String path, String token, String contentType, String body,
             Expect expected, boolean raw) {
-        /** Never the token (STYLE.md): the name says which one it is. */
+        /** Never the token (docs/architecture.md §14.6): the name says which one it is. */
         @Override
         public String toString() {
             return name + ": " + method + " " + path + " expecting " + expected;
@@ -222,7 +222,7 @@ class SoakTest {
     }
 
     /**
-     * The table: each token with requests whose decision follows from DESIGN §5 and the example policy, and
+     * The table: each token with requests whose decision follows from docs/architecture.md §4 and the example policy, and
      * whose status behind an allow follows from the demo data (DemoData: ids are numbered per servlet store);
      * hostile paths; and last, {@value #DISTINCT_TOKENS} distinct valid tokens, more than the cache holds.
      * Nothing in it changes the demo data: writes that pass the filter are idempotent or refused by the app

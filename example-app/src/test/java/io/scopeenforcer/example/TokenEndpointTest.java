@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The development issuer's token endpoint, JWKS and metadata (DESIGN §2, §7; RFC 6749, RFC 8414). */
+/** The development issuer's token endpoint, JWKS and metadata (docs/architecture.md §6, §12; RFC 6749, RFC 8414). */
 class TokenEndpointTest {
 
     private static final String PAAS_READ = "urn:opc:resource:consumer:paas::read";
