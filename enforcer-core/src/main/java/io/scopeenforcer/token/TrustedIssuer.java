@@ -147,6 +147,7 @@ public final class TrustedIssuer {
      *     set or holds no public key
      */
     public static KeySetBuilder jwksFile(String issuer, Path file) {
+        Builder.checkIssuer(issuer);
         Objects.requireNonNull(file, "jwksFile");
         JWKSet keys;
         try {
@@ -167,6 +168,7 @@ public final class TrustedIssuer {
      * @throws IllegalArgumentException when {@code issuer} is empty or {@code keys} holds no public key
      */
     public static KeySetBuilder jwkSet(String issuer, JWKSet keys) {
+        Builder.checkIssuer(issuer);
         Objects.requireNonNull(keys, "jwkSet");
         return new KeySetBuilder(issuer, keys, "jwkSet", "jwkSet");
     }
@@ -255,11 +257,16 @@ public final class TrustedIssuer {
         Boolean strictTokenType;
 
         Builder(String issuer) {
+            this.issuer = checkIssuer(issuer);
+        }
+
+        /** The issuer is checked before the key source, so that a bad issuer is reported as such. */
+        static String checkIssuer(String issuer) {
             Objects.requireNonNull(issuer, "issuer");
             if (issuer.isEmpty()) {
                 throw new IllegalArgumentException("issuer must not be empty");
             }
-            this.issuer = issuer;
+            return issuer;
         }
 
         /** This builder as its own type. */

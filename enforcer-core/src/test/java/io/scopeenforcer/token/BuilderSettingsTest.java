@@ -58,6 +58,8 @@ class BuilderSettingsTest {
                         "issuer"),
                 bad("empty issuer of a JWKS URI", () -> TrustedIssuer.jwksUri("", JWKS), IllegalArgumentException.class,
                         "issuer"),
+                bad("empty issuer of a JWKS file, checked before the file", () -> TrustedIssuer.jwksFile("",
+                        Path.of("/no/such/jwks.json")), IllegalArgumentException.class, "issuer must not be empty"),
                 bad("empty issuer of a shared secret", () -> TrustedIssuer.sharedSecret("", SECRET_32),
                         IllegalArgumentException.class, "issuer"),
                 bad("no audience", () -> TrustedIssuer.jwkSet("i", IDP.publicJwkSet()).build(),
