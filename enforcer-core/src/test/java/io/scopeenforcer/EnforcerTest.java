@@ -192,8 +192,8 @@ class EnforcerTest {
         TestClock clock = TestClock.at(NOW);
         TestIssuer idp = TestIssuer.create("https://idp.example.test", clock);
         Enforcer enforcer = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "p"))
-                .verifier(TokenVerifier.newBuilder().trust(TrustedIssuer.newBuilder(idp.issuer())
-                        .jwkSet(idp.publicJwkSet()).audience(TestIssuer.DEFAULT_AUDIENCE).clockSkew(Duration.ZERO)
+                .verifier(TokenVerifier.newBuilder().trust(TrustedIssuer.jwkSet(idp.issuer(), idp.publicJwkSet())
+                        .audience(TestIssuer.DEFAULT_AUDIENCE).clockSkew(Duration.ZERO)
                         .build()).clock(clock).build())
                 .build();
         String token = idp.token().scope("urn:opc:resource:consumer::all").expiresIn(Duration.ofSeconds(10)).sign();
@@ -207,8 +207,8 @@ class EnforcerTest {
 
     @Test
     void decideWhenKeysUnavailableThen503NotInvalidToken() {
-        TrustedIssuer unreachable = TrustedIssuer.newBuilder(IDP.issuer())
-                .jwksUri(URI.create("http://127.0.0.1:9/jwks.json")).audience(TestIssuer.DEFAULT_AUDIENCE)
+        TrustedIssuer unreachable = TrustedIssuer.jwksUri(IDP.issuer(), URI.create("http://127.0.0.1:9/jwks.json"))
+                .audience(TestIssuer.DEFAULT_AUDIENCE)
                 .jwksConnectTimeout(Duration.ofMillis(200)).jwksReadTimeout(Duration.ofMillis(200)).build();
         Enforcer enforcer = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "p"))
                 .verifier(TokenVerifier.newBuilder().trust(unreachable).clock(CLOCK).build()).build();

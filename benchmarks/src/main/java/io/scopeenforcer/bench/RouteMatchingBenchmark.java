@@ -62,8 +62,8 @@ public class RouteMatchingBenchmark {
             }
         }
         // Any issuer will do: public routes never reach the verifier.
-        TrustedIssuer issuer = TrustedIssuer.newBuilder("https://idp.bench.example")
-                .sharedSecret("a shared secret of at least 32 bytes".getBytes(StandardCharsets.US_ASCII))
+        TrustedIssuer issuer = TrustedIssuer.sharedSecret("https://idp.bench.example",
+                "a shared secret of at least 32 bytes".getBytes(StandardCharsets.US_ASCII))
                 .audience("https://api.bench.example").build();
         enforcer = Enforcer.newBuilder()
                 .verifier(TokenVerifier.newBuilder().trust(issuer).build())

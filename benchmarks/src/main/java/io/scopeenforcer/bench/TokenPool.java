@@ -102,7 +102,7 @@ final class TokenPool {
 
     /** The issuer as Scope Enforcer trusts it: this key, {@link #AUDIENCE}, other settings default. */
     TrustedIssuer trustedIssuer() {
-        return TrustedIssuer.newBuilder(ISSUER).jwkSet(new JWKSet(publicJwk)).audience(AUDIENCE).build();
+        return TrustedIssuer.jwkSet(ISSUER, new JWKSet(publicJwk)).audience(AUDIENCE).build();
     }
 
     private static TokenPool read(Path file, String algorithm, int size) {

@@ -1,5 +1,6 @@
 package io.scopeenforcer.negotiation;
 
+import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.scope.ScopeSet;
@@ -119,7 +120,7 @@ public final class ClientRegistration {
          * @throws IllegalStateException if the allowed scopes were already set
          */
         public Builder allowedScopes(String spaceDelimited) {
-            requireUnset("allowedScopes", allowedScopes);
+            Settings.once(allowedScopes, "allowedScopes");
             return allowedScopes(parse("allowedScopes", spaceDelimited));
         }
 
@@ -133,7 +134,7 @@ public final class ClientRegistration {
          */
         public Builder allowedScopes(ScopeSet scopes) {
             Objects.requireNonNull(scopes, "scopes");
-            requireUnset("allowedScopes", allowedScopes);
+            Settings.once(allowedScopes, "allowedScopes");
             rejectMalformed("allowedScopes", scopes);
             if (scopes.contains(Scope.OFFLINE_ACCESS)) {
                 // One switch for refresh tokens: a scope in this list and the flag could otherwise disagree.
@@ -155,7 +156,7 @@ public final class ClientRegistration {
          * @throws IllegalStateException if the default scopes were already set
          */
         public Builder defaultScopes(String spaceDelimited) {
-            requireUnset("defaultScopes", defaultScopes);
+            Settings.once(defaultScopes, "defaultScopes");
             ScopeSet scopes = parse("defaultScopes", spaceDelimited);
             rejectMalformed("defaultScopes", scopes);
             this.defaultScopes = scopes;
@@ -168,7 +169,7 @@ public final class ClientRegistration {
          * @throws IllegalStateException if this was already set
          */
         public Builder refreshTokens(boolean allowed) {
-            requireUnset("refreshTokens", refreshTokens);
+            Settings.once(refreshTokens, "refreshTokens");
             this.refreshTokens = allowed;
             return this;
         }
@@ -182,7 +183,7 @@ public final class ClientRegistration {
          * @throws IllegalStateException if the tenant was already set
          */
         public Builder tenant(String tenant) {
-            requireUnset("tenant", this.tenant);
+            Settings.once(this.tenant, "tenant");
             this.tenant = checkName("tenant", tenant);
             return this;
         }
@@ -196,7 +197,7 @@ public final class ClientRegistration {
          * @throws IllegalStateException if the realm was already set
          */
         public Builder realm(String realm) {
-            requireUnset("realm", this.realm);
+            Settings.once(this.realm, "realm");
             this.realm = checkName("realm", realm);
             return this;
         }
@@ -265,12 +266,6 @@ public final class ClientRegistration {
                     throw new IllegalArgumentException(
                             setting + ": malformed URN consumer scope " + UntrustedText.quote(scope.value()));
                 }
-            }
-        }
-
-        private static void requireUnset(String setting, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(setting + " was already set");
             }
         }
 

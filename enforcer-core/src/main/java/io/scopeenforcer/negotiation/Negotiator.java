@@ -1,5 +1,6 @@
 package io.scopeenforcer.negotiation;
 
+import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.negotiation.NegotiationResult.Granted;
 import io.scopeenforcer.negotiation.NegotiationResult.Refused;
@@ -235,9 +236,7 @@ public final class Negotiator {
          */
         public Builder catalog(ScopeSet existingScopes) {
             Objects.requireNonNull(existingScopes, "existingScopes");
-            if (catalog != null) {
-                throw new IllegalStateException("catalog was already set");
-            }
+            Settings.once(catalog, "catalog");
             if (existingScopes.isEmpty()) {
                 throw new IllegalArgumentException("catalog is empty: no scope could ever be granted");
             }
@@ -263,9 +262,7 @@ public final class Negotiator {
          */
         public Builder resourceServerAudience(String identifier) {
             Objects.requireNonNull(identifier, "identifier");
-            if (resourceServerAudience != null) {
-                throw new IllegalStateException("resourceServerAudience was already set");
-            }
+            Settings.once(resourceServerAudience, "resourceServerAudience");
             if (identifier.isEmpty() || !identifier.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
                 throw new IllegalArgumentException("resourceServerAudience must be non-empty printable ASCII "
                         + "without spaces: " + UntrustedText.quote(identifier));

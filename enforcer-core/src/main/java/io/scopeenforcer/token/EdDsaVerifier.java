@@ -22,7 +22,15 @@ import java.util.Set;
  */
 final class EdDsaVerifier implements JWSVerifier {
 
-    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+    /**
+     * RFC 9864's fully specified name. Built by name, not taken from {@code JWSAlgorithm.Ed25519}: that
+     * constant is absent from Nimbus 9.37 (it is in 10.4), and a class that reads it fails with {@code NoSuchFieldError}
+     * where an older Nimbus is resolved (Spring Boot 3.5 brings 9.37.4). {@code Algorithm.equals} compares
+     * names, so this equals the constant where there is one.
+     */
+    static final JWSAlgorithm ED25519 = new JWSAlgorithm("Ed25519");
+
+    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, ED25519);
 
     /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32-byte key. */
     private static final byte[] X509_PREFIX = {

@@ -2,18 +2,23 @@ package io.scopeenforcer.token;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
+import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.internal.UntrustedText;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +40,26 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One issuer whose access tokens are trusted: its exact {@code iss} value, where its keys come from, the
- * audiences and algorithms accepted for it, and its clock skew. Immutable and thread-safe; build one with
- * {@link #newBuilder(String)} and hand it to {@link TokenVerifier.Builder#trust(TrustedIssuer)}.
+ * audiences and algorithms accepted for it, and its clock skew. Immutable and thread-safe; hand it to
+ * {@link TokenVerifier.Builder#trust(TrustedIssuer)}.
  *
- * <p>Keys come from exactly one of a JWKS URI (fetched and cached by Nimbus's {@code JWKSourceBuilder}: cache
- * TTL, refresh-ahead, a rate-limited refetch when a token names an unknown {@code kid}, outage tolerance,
- * connect/read timeouts and a size limit), a local JWKS file (read once, at {@link Builder#build()}), or an
- * in-memory {@link JWKSet}. A {@linkplain Builder#sharedSecret(byte[]) shared secret} adds HMAC for this
- * issuer alone and may also be its only key. Keys are never taken from a token's own headers.
+ * <p>Each key source has its own entry point, whose builder offers only the settings that source has:
+ * <ul>
+ *   <li>{@link #jwksUri(String, URI)}: keys fetched from a JWKS URI and cached (cache TTL, refresh-ahead, a
+ *       rate-limited refetch when a token names an unknown {@code kid}, outage tolerance, connect/read
+ *       timeouts and a size limit);
+ *   <li>{@link #jwksFile(String, Path)} and {@link #jwkSet(String, JWKSet)}: a fixed key set, read once;
+ *   <li>{@link #sharedSecret(String, byte[])}: HMAC with a secret shared with this issuer alone.
+ * </ul>
+ * A value that is wrong on its own fails in the call that sets it; {@link Builder#build()} checks only what
+ * depends on several settings. Keys are never taken from a token's own headers.
  *
  * <p>The JWKS cache runs on the system clock ({@code System.currentTimeMillis()}, as Nimbus does), not on
  * the verifier's {@link java.time.Clock}.
  */
 public final class TrustedIssuer {
 
-    /** Accepted when {@link Builder#algorithms(Collection)} is not set (HMAC is added by a shared secret). */
+    /** Accepted from public keys when {@link Builder#algorithms(Collection)} is not set. */
     static final List<String> DEFAULT_ALGORITHMS =
             List.of("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA");
     private static final List<String> HMAC_ALGORITHMS = List.of("HS256", "HS384", "HS512");
@@ -87,7 +98,7 @@ public final class TrustedIssuer {
     private final String keySource;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
-    private TrustedIssuer(Builder b, Set<String> algorithmNames, IssuerKeySelector selector, String keySource) {
+    private TrustedIssuer(Builder<?> b, Set<String> algorithmNames, IssuerKeySelector selector, String keySource) {
         this.issuer = b.issuer;
         this.audiences = Collections.unmodifiableSet(new LinkedHashSet<>(b.audiences));
         this.algorithmNames = Collections.unmodifiableSet(algorithmNames);
@@ -98,7 +109,7 @@ public final class TrustedIssuer {
         this.algorithms = Collections.unmodifiableSet(algs);
         this.clockSkew = b.clockSkew != null ? b.clockSkew : DEFAULT_CLOCK_SKEW;
         this.clockSkewMillis = clockSkew.toMillis();
-        this.strictType = b.strictType != null && b.strictType;
+        this.strictType = b.strictTokenType != null && b.strictTokenType;
         this.keySource = keySource;
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
@@ -112,16 +123,67 @@ public final class TrustedIssuer {
     }
 
     /**
-     * Starts a builder for the issuer whose tokens carry exactly this {@code iss} value.
+     * Starts an issuer whose keys are fetched from a JWKS URI (RFC 7517 §5) and cached; see the {@code jwks*}
+     * settings of {@link JwksUriBuilder}. The URI must be {@code https}, or {@code http} on a loopback host
+     * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}) unless {@link JwksUriBuilder#allowUnsafeHttpJwksUri()}
+     * is set: that last rule is checked by {@code build()}, since the opt-in may follow this call.
      *
-     * @throws IllegalArgumentException when {@code issuer} is empty
+     * @param issuer the exact {@code iss} value of the issuer's tokens
+     * @param uri the JWKS URI
+     * @throws IllegalArgumentException when {@code issuer} is empty, or {@code uri} is not an absolute
+     *     http(s) URL with a host
      */
-    public static Builder newBuilder(String issuer) {
-        Objects.requireNonNull(issuer, "issuer");
-        if (issuer.isEmpty()) {
-            throw new IllegalArgumentException("issuer must not be empty");
+    public static JwksUriBuilder jwksUri(String issuer, URI uri) {
+        return new JwksUriBuilder(issuer, uri);
+    }
+
+    /**
+     * Starts an issuer whose keys are read from a local JWKS file, now, once; only their public parts are
+     * used.
+     *
+     * @param issuer the exact {@code iss} value of the issuer's tokens
+     * @param file a JWK set document (RFC 7517 §5)
+     * @throws IllegalArgumentException when {@code issuer} is empty, or the file cannot be read, is not a JWK
+     *     set or holds no public key
+     */
+    public static KeySetBuilder jwksFile(String issuer, Path file) {
+        Builder.checkIssuer(issuer);
+        Objects.requireNonNull(file, "jwksFile");
+        JWKSet keys;
+        try {
+            keys = JWKSet.load(file.toFile());
+        } catch (IOException | ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("jwksFile " + file + " cannot be read as a JWK set: "
+                    + e.getClass().getSimpleName(), e);
         }
-        return new Builder(issuer);
+        return new KeySetBuilder(issuer, keys, "jwksFile", "jwksFile " + file);
+    }
+
+    /**
+     * Starts an issuer with these keys; only their public parts are used (symmetric keys are ignored: HMAC
+     * has its own entry point, {@link #sharedSecret(String, byte[])}).
+     *
+     * @param issuer the exact {@code iss} value of the issuer's tokens
+     * @param keys the issuer's keys
+     * @throws IllegalArgumentException when {@code issuer} is empty or {@code keys} holds no public key
+     */
+    public static KeySetBuilder jwkSet(String issuer, JWKSet keys) {
+        Builder.checkIssuer(issuer);
+        Objects.requireNonNull(keys, "jwkSet");
+        return new KeySetBuilder(issuer, keys, "jwkSet", "jwkSet");
+    }
+
+    /**
+     * Starts an issuer whose tokens are HMAC-signed with this secret (copied), shared with this issuer alone:
+     * HS256, plus HS384 from 48 bytes and HS512 from 64 bytes, as RFC 7518 §3.2 requires a key as long as the
+     * hash. Never use a secret other parties know: anyone holding it can mint tokens.
+     *
+     * @param issuer the exact {@code iss} value of the issuer's tokens
+     * @param secret the HMAC key, at least 32 bytes
+     * @throws IllegalArgumentException when {@code issuer} is empty or the secret is shorter than 32 bytes
+     */
+    public static SharedSecretBuilder sharedSecret(String issuer, byte[] secret) {
+        return new SharedSecretBuilder(issuer, secret);
     }
 
     /** The exact {@code iss} value. */
@@ -134,7 +196,7 @@ public final class TrustedIssuer {
         return audiences;
     }
 
-    /** The accepted JWS algorithm names, HMAC included when a shared secret is set. Unmodifiable. */
+    /** The accepted JWS algorithm names. Unmodifiable. */
     public Set<String> algorithms() {
         return algorithmNames;
     }
@@ -180,96 +242,59 @@ public final class TrustedIssuer {
     }
 
     /**
-     * Collects the settings of a {@link TrustedIssuer}. Each setting may be given once; conflicts are
-     * reported by {@link #build()} with the setting's name. Not thread-safe.
+     * The settings every key source shares: audiences, algorithms, clock skew and the strict {@code typ}
+     * check. Each setting may be given once; a value that is wrong on its own fails in its setter, naming the
+     * setting. Not thread-safe.
+     *
+     * @param <B> the key source's own builder, returned by every setting for chaining
      */
-    public static final class Builder {
-        private final String issuer;
-        private URI jwksUri;
-        private Path jwksFile;
-        private JWKSet jwkSet;
-        private byte[] sharedSecret;
-        private Set<String> audiences;
-        private List<String> algorithms;
-        private Duration clockSkew;
-        private Boolean strictType;
-        private Duration jwksCacheTtl;
-        private Duration jwksRefreshAhead;
-        private Duration jwksRateLimit;
-        private Duration jwksOutageTolerance;
-        private Duration jwksConnectTimeout;
-        private Duration jwksReadTimeout;
-        private Integer jwksSizeLimit;
-        private boolean allowUnsafeHttp;
+    public abstract static sealed class Builder<B extends Builder<B>>
+            permits JwksUriBuilder, KeySetBuilder, SharedSecretBuilder {
+        final String issuer;
+        Set<String> audiences;
+        List<String> algorithms;
+        Duration clockSkew;
+        Boolean strictTokenType;
 
-        private Builder(String issuer) {
-            this.issuer = issuer;
+        Builder(String issuer) {
+            this.issuer = checkIssuer(issuer);
         }
 
-        /**
-         * Fetches the issuer's keys from this JWKS URI (cached, see the {@code jwks*} settings). It must be
-         * {@code https}, or {@code http} on a loopback host ({@code localhost}, {@code 127.0.0.1},
-         * {@code [::1]}), unless {@link #allowUnsafeHttpJwksUri()} is set.
-         *
-         * @throws IllegalArgumentException when the URI is not absolute http(s)
-         */
-        public Builder jwksUri(URI uri) {
-            Objects.requireNonNull(uri, "jwksUri");
-            checkUnset(jwksUri, "jwksUri");
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: "
-                        + UntrustedText.quote(uri.toString()));
+        /** The issuer is checked before the key source, so that a bad issuer is reported as such. */
+        static String checkIssuer(String issuer) {
+            Objects.requireNonNull(issuer, "issuer");
+            if (issuer.isEmpty()) {
+                throw new IllegalArgumentException("issuer must not be empty");
             }
-            this.jwksUri = uri;
-            return this;
+            return issuer;
         }
 
-        /**
-         * Reads the issuer's keys from a local JWKS file, once, when {@link #build()} runs.
-         */
-        public Builder jwksFile(Path file) {
-            Objects.requireNonNull(file, "jwksFile");
-            checkUnset(jwksFile, "jwksFile");
-            this.jwksFile = file;
-            return this;
-        }
+        /** This builder as its own type. */
+        abstract B self();
 
-        /** Uses these keys (their public parts only; symmetric keys are ignored, see {@link #sharedSecret}). */
-        public Builder jwkSet(JWKSet keys) {
-            Objects.requireNonNull(keys, "jwkSet");
-            checkUnset(jwkSet, "jwkSet");
-            this.jwkSet = keys;
-            return this;
-        }
+        /** Rejects an algorithm (known and not {@code none}) that this key source cannot verify. */
+        abstract void checkAlgorithm(String name);
 
-        /**
-         * Enables HMAC for this issuer only, with this secret (copied): HS256, plus HS384 from 48 bytes and
-         * HS512 from 64 bytes, as RFC 7518 §3.2 requires a key as long as the hash.
-         * May be the issuer's only key. Never combine with keys other parties know: anyone holding the secret
-         * can mint tokens.
-         *
-         * @throws IllegalArgumentException when the secret is shorter than 32 bytes
-         */
-        public Builder sharedSecret(byte[] secret) {
-            Objects.requireNonNull(secret, "sharedSecret");
-            checkUnset(sharedSecret, "sharedSecret");
-            if (secret.length < MIN_SECRET_BYTES) {
-                throw new IllegalArgumentException("sharedSecret must be at least " + MIN_SECRET_BYTES
-                        + " bytes, got " + secret.length);
-            }
-            this.sharedSecret = secret.clone();
-            return this;
-        }
+        /** The algorithms accepted when {@link #algorithms(Collection)} is not set. */
+        abstract List<String> defaultAlgorithms();
+
+        /** The key selector over this source's keys, for these accepted algorithms; may check timings. */
+        abstract IssuerKeySelector selector(Set<JWSAlgorithm> accepted);
+
+        /** The key source as {@link TrustedIssuer#toString()} shows it: never a secret. */
+        abstract String keySource();
 
         /**
          * The audiences accepted for this issuer; a token's {@code aud} must contain one. Required.
          *
+         * @param audiences the accepted audiences, in any order
+         * @return this builder
          * @throws IllegalArgumentException when empty or holding an empty value
+         * @throws IllegalStateException when already set
          */
-        public Builder audiences(Collection<String> audiences) {
+        public B audiences(Collection<String> audiences) {
             Objects.requireNonNull(audiences, "audiences");
-            checkUnset(this.audiences, "audiences");
+            Settings.once(this.audiences, "audiences");
             if (audiences.isEmpty()) {
                 throw new IllegalArgumentException("audiences must not be empty");
             }
@@ -281,26 +306,36 @@ public final class TrustedIssuer {
                 copy.add(a);
             }
             this.audiences = copy;
-            return this;
+            return self();
         }
 
-        /** Same as {@link #audiences(Collection)}. */
-        public Builder audience(String... audiences) {
+        /**
+         * Same as {@link #audiences(Collection)}.
+         *
+         * @param audiences the accepted audiences
+         * @return this builder
+         */
+        public B audience(String... audiences) {
             Objects.requireNonNull(audiences, "audiences");
             return audiences(Arrays.asList(audiences));
         }
 
         /**
-         * The accepted JWS algorithms by name ({@code RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512
-         * EdDSA Ed25519 HS256 HS384 HS512}); default {@code RS256 RS384 RS512 PS256 ES256 ES384 EdDSA}, plus
-         * the HMAC algorithms the shared secret is long enough for. EdDSA and Ed25519 (RFC 9864) both mean
-         * Ed25519 keys and are accepted only as listed.
+         * The accepted JWS algorithms by name. With public keys ({@code jwksUri}, {@code jwksFile},
+         * {@code jwkSet}): {@code RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519}, default
+         * {@code RS256 RS384 RS512 PS256 ES256 ES384 EdDSA}; EdDSA and Ed25519 (RFC 9864) both mean Ed25519
+         * keys and are accepted only as listed. With a shared secret: {@code HS256 HS384 HS512} as long as the
+         * secret is long enough for each, default all of those it is long enough for.
          *
-         * @throws IllegalArgumentException for {@code none} (in any case), an unknown name or an empty list
+         * @param names the algorithm names, case-sensitive as RFC 7518 spells them
+         * @return this builder
+         * @throws IllegalArgumentException for {@code none} (in any case), an unknown name, a name this key
+         *     source cannot verify, or an empty list
+         * @throws IllegalStateException when already set
          */
-        public Builder algorithms(Collection<String> names) {
+        public B algorithms(Collection<String> names) {
             Objects.requireNonNull(names, "algorithms");
-            checkUnset(algorithms, "algorithms");
+            Settings.once(algorithms, "algorithms");
             if (names.isEmpty()) {
                 throw new IllegalArgumentException("algorithms must not be empty");
             }
@@ -313,299 +348,408 @@ public final class TrustedIssuer {
                 }
                 if (!SUPPORTED.contains(name)) {
                     throw new IllegalArgumentException("algorithms: unknown or unsupported JWS algorithm "
-                            + UntrustedText.quote(name) + "; supported: " + new java.util.TreeSet<>(SUPPORTED));
+                            + UntrustedText.quote(name) + "; supported: " + new TreeSet<>(SUPPORTED));
                 }
+                checkAlgorithm(name);
                 copy.add(name);
             }
             this.algorithms = copy;
-            return this;
+            return self();
         }
 
         /**
          * The skew allowed on {@code exp}, {@code nbf} and {@code iat}; default 60 s, at most 5 min.
          *
+         * @param skew the allowed skew
+         * @return this builder
          * @throws IllegalArgumentException when negative or above 5 minutes
+         * @throws IllegalStateException when already set
          */
-        public Builder clockSkew(Duration skew) {
+        public B clockSkew(Duration skew) {
             Objects.requireNonNull(skew, "clockSkew");
-            checkUnset(clockSkew, "clockSkew");
+            Settings.once(clockSkew, "clockSkew");
             if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
-                throw new IllegalArgumentException("clockSkew must be between 0 and " + MAX_CLOCK_SKEW + ", got " + skew);
+                throw new IllegalArgumentException("clockSkew must be between 0 and " + MAX_CLOCK_SKEW
+                        + ", got " + skew);
             }
             this.clockSkew = skew;
-            return this;
+            return self();
         }
 
         /**
          * When true, the {@code typ} header must be {@code at+jwt} (or {@code application/at+jwt}), as RFC 9068
-         * requires; when false (the default) {@code JWT} and an absent {@code typ} are accepted too.
-         */
-        public Builder requireAtJwtType(boolean strict) {
-            checkUnset(strictType, "requireAtJwtType");
-            this.strictType = strict;
-            return this;
-        }
-
-        /** How long a fetched JWK set is used before it is fetched again; default 5 min. Only with a JWKS URI. */
-        public Builder jwksCacheTtl(Duration ttl) {
-            checkUnset(jwksCacheTtl, "jwksCacheTtl");
-            this.jwksCacheTtl = positive(ttl, "jwksCacheTtl");
-            return this;
-        }
-
-        /**
-         * How long before the cache TTL ends a background refetch starts, so that requests never wait for it;
-         * default 30 s, zero disables. Only with a JWKS URI.
-         */
-        public Builder jwksRefreshAhead(Duration refreshAhead) {
-            checkUnset(jwksRefreshAhead, "jwksRefreshAhead");
-            this.jwksRefreshAhead = notNegative(refreshAhead, "jwksRefreshAhead");
-            return this;
-        }
-
-        /**
-         * The least time between two refetches triggered by tokens with unknown {@code kid}s (Nimbus allows
-         * two fetches per interval); default 30 s or half the cache TTL, whichever is shorter; must be shorter
-         * than the cache TTL. Bounds the load a flood of forged tokens can put on the issuer. Only with a JWKS
-         * URI.
-         */
-        public Builder jwksRateLimit(Duration minIntervalBetweenFetches) {
-            checkUnset(jwksRateLimit, "jwksRateLimit");
-            this.jwksRateLimit = positive(minIntervalBetweenFetches, "jwksRateLimit");
-            return this;
-        }
-
-        /**
-         * How long the last fetched JWK set keeps being used while the JWKS URI fails; default ten cache TTLs,
-         * zero disables. Only with a JWKS URI.
-         */
-        public Builder jwksOutageTolerance(Duration tolerance) {
-            checkUnset(jwksOutageTolerance, "jwksOutageTolerance");
-            this.jwksOutageTolerance = notNegative(tolerance, "jwksOutageTolerance");
-            return this;
-        }
-
-        /** Connect timeout of a JWKS fetch; default 1 s. Only with a JWKS URI. */
-        public Builder jwksConnectTimeout(Duration timeout) {
-            checkUnset(jwksConnectTimeout, "jwksConnectTimeout");
-            this.jwksConnectTimeout = millis(positive(timeout, "jwksConnectTimeout"), "jwksConnectTimeout");
-            return this;
-        }
-
-        /**
-         * Read timeout of a JWKS fetch (per read); default 2 s. A whole fetch, however it drips, ends after the
-         * connect timeout plus this. Only with a JWKS URI.
-         */
-        public Builder jwksReadTimeout(Duration timeout) {
-            checkUnset(jwksReadTimeout, "jwksReadTimeout");
-            this.jwksReadTimeout = millis(positive(timeout, "jwksReadTimeout"), "jwksReadTimeout");
-            return this;
-        }
-
-        /** The largest JWKS response accepted, in bytes; default 256 KiB. Only with a JWKS URI. */
-        public Builder jwksSizeLimit(int bytes) {
-            checkUnset(jwksSizeLimit, "jwksSizeLimit");
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("jwksSizeLimit must be positive, got " + bytes);
-            }
-            this.jwksSizeLimit = bytes;
-            return this;
-        }
-
-        /**
-         * Accepts a plain {@code http} JWKS URI on any host. Unsafe: whoever can alter the connection can
-         * substitute keys and mint tokens. It exists for test rigs and closed networks with an internal IdP.
-         */
-        public Builder allowUnsafeHttpJwksUri() {
-            this.allowUnsafeHttp = true;
-            return this;
-        }
-
-        /**
-         * Builds the issuer; loads a JWKS file now.
+         * §2.1 requires; when false (the default) {@code JWT} and an absent {@code typ} are accepted too. The
+         * filter parameter is {@code strict-token-type}.
          *
-         * @throws IllegalStateException when no key source or several are set, when no audience is set, when
-         *     {@code jwks*} settings are given without a JWKS URI, when HMAC algorithms and the shared secret
-         *     disagree, or when the JWKS timings conflict
-         * @throws IllegalArgumentException when the JWKS file cannot be read or the keys hold no usable key
+         * @param strict whether only {@code at+jwt} is accepted
+         * @return this builder
+         * @throws IllegalStateException when already set
+         */
+        public B strictTokenType(boolean strict) {
+            Settings.once(strictTokenType, "strictTokenType");
+            this.strictTokenType = strict;
+            return self();
+        }
+
+        /**
+         * Builds the issuer.
+         *
+         * @return the issuer
+         * @throws IllegalStateException when no audience is set, or (JWKS URI) the URI is plain http off
+         *     loopback without the opt-in, or the JWKS timings conflict
          */
         public TrustedIssuer build() {
-            int sources = (jwksUri != null ? 1 : 0) + (jwksFile != null ? 1 : 0) + (jwkSet != null ? 1 : 0);
-            if (sources > 1) {
-                throw new IllegalStateException("issuer " + issuer
-                        + ": set only one of jwksUri, jwksFile and jwkSet");
-            }
-            if (sources == 0 && sharedSecret == null) {
-                throw new IllegalStateException("issuer " + issuer
-                        + ": a key source is required: jwksUri, jwksFile, jwkSet or sharedSecret");
-            }
             if (audiences == null) {
                 throw new IllegalStateException("issuer " + issuer + ": audiences is required");
             }
-            if (jwksUri == null) {
-                rejectWithoutUri(jwksCacheTtl, "jwksCacheTtl");
-                rejectWithoutUri(jwksRefreshAhead, "jwksRefreshAhead");
-                rejectWithoutUri(jwksRateLimit, "jwksRateLimit");
-                rejectWithoutUri(jwksOutageTolerance, "jwksOutageTolerance");
-                rejectWithoutUri(jwksConnectTimeout, "jwksConnectTimeout");
-                rejectWithoutUri(jwksReadTimeout, "jwksReadTimeout");
-                rejectWithoutUri(jwksSizeLimit, "jwksSizeLimit");
-            } else if (!allowUnsafeHttp && jwksUri.getScheme().equalsIgnoreCase("http") && !isLoopback(jwksUri)) {
-                throw new IllegalStateException("issuer " + issuer + ": jwksUri must use https (http only on a"
-                        + " loopback host, or set allowUnsafeHttpJwksUri): " + UntrustedText.quote(jwksUri.toString()));
-            }
-            Set<String> names = effectiveAlgorithms();
-
-            Set<JWSAlgorithm> asymmetric = new LinkedHashSet<>();
-            Set<JWSAlgorithm> hmac = new LinkedHashSet<>();
+            Set<String> names = new LinkedHashSet<>(algorithms != null ? algorithms : defaultAlgorithms());
+            Set<JWSAlgorithm> accepted = new LinkedHashSet<>();
             for (String name : names) {
-                JWSAlgorithm alg = JWSAlgorithm.parse(name);
-                (JWSAlgorithm.Family.HMAC_SHA.contains(alg) ? hmac : asymmetric).add(alg);
+                accepted.add(JWSAlgorithm.parse(name));
             }
-            if (sources == 0 && !asymmetric.isEmpty() && algorithms != null) {
-                throw new IllegalStateException("issuer " + issuer + ": algorithms " + asymmetric
-                        + " need jwksUri, jwksFile or jwkSet");
-            }
-
-            JWKSource<SecurityContext> keys = null;
-            JWKSetSource<SecurityContext> remoteCache = null;
-            String keySource;
-            if (jwksUri != null) {
-                keys = remoteSource();
-                remoteCache = ((JWKSetBasedJWKSource<SecurityContext>) keys).getJWKSetSource();
-                keySource = "jwksUri " + jwksUri;
-            } else if (jwksFile != null) {
-                keys = new ImmutableJWKSet<>(publicKeys(loadFile(), "jwksFile"));
-                keySource = "jwksFile " + jwksFile;
-            } else if (jwkSet != null) {
-                keys = new ImmutableJWKSet<>(publicKeys(jwkSet, "jwkSet"));
-                keySource = "jwkSet";
-            } else {
-                keySource = "sharedSecret";
-            }
-            if (sharedSecret != null && sources > 0) {
-                keySource += " + sharedSecret";
-            }
-            // The secret's JCA algorithm name only labels the key; MACVerifier picks the HMAC from the header.
-            SecretKeySpec secret = sharedSecret == null ? null : new SecretKeySpec(sharedSecret, "HmacSHA256");
-            IssuerKeySelector selector = new IssuerKeySelector(
-                    Set.copyOf(asymmetric), keys, remoteCache, Set.copyOf(hmac), secret);
-            return new TrustedIssuer(this, names, selector, keySource);
+            return new TrustedIssuer(this, names, selector(Set.copyOf(accepted)), keySource());
         }
 
-        private Set<String> effectiveAlgorithms() {
-            Set<String> names = new LinkedHashSet<>(algorithms != null ? algorithms : DEFAULT_ALGORITHMS);
-            if (algorithms == null && sharedSecret != null) {
-                for (String hmac : HMAC_ALGORITHMS) {
-                    if (sharedSecret.length >= hmacKeyBytes(hmac)) {
-                        names.add(hmac);
-                    }
+        /** RFC 8725 §2.1: HMAC keyed with a public key is the classic algorithm-confusion forgery. */
+        static void rejectHmac(String name) {
+            if (HMAC_ALGORITHMS.contains(name)) {
+                throw new IllegalArgumentException("algorithms: " + name + " is HMAC, which needs a secret"
+                        + " shared with the issuer alone (TrustedIssuer.sharedSecret), never public keys");
+            }
+        }
+    }
+
+    /**
+     * An issuer whose keys are fixed: a {@linkplain TrustedIssuer#jwksFile(String, Path) JWKS file} or an
+     * {@linkplain TrustedIssuer#jwkSet(String, JWKSet) in-memory JWK set}. Not thread-safe.
+     */
+    public static final class KeySetBuilder extends Builder<KeySetBuilder> {
+        private final JWKSet publicKeys;
+        private final String keySource;
+
+        private KeySetBuilder(String issuer, JWKSet keys, String setting, String keySource) {
+            super(issuer);
+            this.publicKeys = keys.toPublicJWKSet();
+            if (publicKeys.isEmpty()) {
+                throw new IllegalArgumentException("issuer " + issuer + ": " + setting + " holds no public key");
+            }
+            this.keySource = keySource;
+        }
+
+        @Override
+        KeySetBuilder self() {
+            return this;
+        }
+
+        @Override
+        void checkAlgorithm(String name) {
+            rejectHmac(name);
+        }
+
+        @Override
+        List<String> defaultAlgorithms() {
+            return DEFAULT_ALGORITHMS;
+        }
+
+        @Override
+        IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            return new IssuerKeySelector(accepted, new ImmutableJWKSet<>(publicKeys), null, Set.of(), null);
+        }
+
+        @Override
+        String keySource() {
+            return keySource;
+        }
+    }
+
+    /** An issuer whose tokens are HMAC-signed with a shared secret. Not thread-safe. */
+    public static final class SharedSecretBuilder extends Builder<SharedSecretBuilder> {
+        private final byte[] secret;
+
+        private SharedSecretBuilder(String issuer, byte[] secret) {
+            super(issuer);
+            Objects.requireNonNull(secret, "sharedSecret");
+            if (secret.length < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("sharedSecret must be at least " + MIN_SECRET_BYTES
+                        + " bytes, got " + secret.length);
+            }
+            this.secret = secret.clone();
+        }
+
+        @Override
+        SharedSecretBuilder self() {
+            return this;
+        }
+
+        @Override
+        void checkAlgorithm(String name) {
+            if (!HMAC_ALGORITHMS.contains(name)) {
+                throw new IllegalArgumentException("algorithms: " + name + " needs public keys"
+                        + " (TrustedIssuer.jwksUri, jwksFile or jwkSet); a shared secret verifies HMAC only");
+            }
+            if (secret.length < hmacKeyBytes(name)) {
+                throw new IllegalArgumentException("algorithms: " + name + " needs a sharedSecret of at least "
+                        + hmacKeyBytes(name) + " bytes, got " + secret.length);
+            }
+        }
+
+        @Override
+        List<String> defaultAlgorithms() {
+            List<String> names = new ArrayList<>();
+            for (String hmac : HMAC_ALGORITHMS) {
+                if (secret.length >= hmacKeyBytes(hmac)) {
+                    names.add(hmac);
                 }
-            }
-            for (String name : names) {
-                if (HMAC_ALGORITHMS.contains(name) && sharedSecret != null && sharedSecret.length < hmacKeyBytes(name)) {
-                    throw new IllegalStateException("issuer " + issuer + ": algorithms lists " + name
-                            + ", which needs a sharedSecret of at least " + hmacKeyBytes(name) + " bytes");
-                }
-            }
-            boolean anyHmac = names.stream().anyMatch(HMAC_ALGORITHMS::contains);
-            if (anyHmac && sharedSecret == null) {
-                // RFC 8725 §2.1: HMAC with a public key as the secret is the classic algorithm-confusion forgery.
-                throw new IllegalStateException("issuer " + issuer
-                        + ": algorithms lists HMAC (HS256/HS384/HS512) but no sharedSecret is set");
-            }
-            if (!anyHmac && sharedSecret != null) {
-                throw new IllegalStateException("issuer " + issuer
-                        + ": sharedSecret is set but algorithms lists no HMAC algorithm (HS256/HS384/HS512)");
-            }
-            if (algorithms == null && jwksUri == null && jwksFile == null && jwkSet == null) {
-                names.retainAll(HMAC_ALGORITHMS);
             }
             return names;
+        }
+
+        @Override
+        IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            // The secret's JCA algorithm name only labels the key; MACVerifier picks the HMAC from the header.
+            return new IssuerKeySelector(Set.of(), null, null, accepted, new SecretKeySpec(secret, "HmacSHA256"));
+        }
+
+        @Override
+        String keySource() {
+            return "sharedSecret";
         }
 
         /** RFC 7518 §3.2: the key must be at least as long as the hash output. */
         private static int hmacKeyBytes(String alg) {
             return Integer.parseInt(alg.substring(2)) / 8;
         }
+    }
 
-        private JWKSource<SecurityContext> remoteSource() {
-            Duration ttl = orDefault(jwksCacheTtl, DEFAULT_JWKS_CACHE_TTL);
-            Duration refreshAhead = orDefault(jwksRefreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
-            Duration rateLimit = jwksRateLimit != null ? jwksRateLimit
-                    : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
-            Duration outage = orDefault(jwksOutageTolerance, ttl.multipliedBy(DEFAULT_OUTAGE_TTLS));
-            Duration connect = orDefault(jwksConnectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT);
-            Duration read = orDefault(jwksReadTimeout, DEFAULT_JWKS_READ_TIMEOUT);
-            int sizeLimit = jwksSizeLimit != null ? jwksSizeLimit : DEFAULT_JWKS_SIZE_LIMIT;
-            if (rateLimit.compareTo(ttl) >= 0) {
-                throw new IllegalStateException("issuer " + issuer + ": jwksRateLimit (" + rateLimit
+    /**
+     * An issuer whose keys are fetched from a JWKS URI and cached, with the fetch and cache settings. Each
+     * setting may be given once; the timings are checked against each other by {@link #build()}. Not
+     * thread-safe.
+     */
+    public static final class JwksUriBuilder extends Builder<JwksUriBuilder> {
+        private final URI uri;
+        private final URL url;
+        private Duration cacheTtl;
+        private Duration refreshAhead;
+        private Duration rateLimit;
+        private Duration outageTolerance;
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private Integer sizeLimit;
+        private boolean allowUnsafeHttp;
+
+        private JwksUriBuilder(String issuer, URI uri) {
+            super(issuer);
+            Objects.requireNonNull(uri, "jwksUri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: "
+                        + UntrustedText.quote(uri.toString()));
+            }
+            try {
+                this.url = uri.toURL();
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("jwksUri is not a valid URL: "
+                        + UntrustedText.quote(uri.toString()), e);
+            }
+            this.uri = uri;
+        }
+
+        @Override
+        JwksUriBuilder self() {
+            return this;
+        }
+
+        @Override
+        void checkAlgorithm(String name) {
+            rejectHmac(name);
+        }
+
+        @Override
+        List<String> defaultAlgorithms() {
+            return DEFAULT_ALGORITHMS;
+        }
+
+        @Override
+        String keySource() {
+            return "jwksUri " + uri;
+        }
+
+        /**
+         * How long a fetched JWK set is used before it is fetched again; default 5 min.
+         *
+         * @param ttl the cache time-to-live, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksCacheTtl(Duration ttl) {
+            Settings.once(cacheTtl, "jwksCacheTtl");
+            this.cacheTtl = positive(ttl, "jwksCacheTtl");
+            return this;
+        }
+
+        /**
+         * How long before the cache TTL ends a background refetch starts, so that requests never wait for it;
+         * default 30 s, zero disables.
+         *
+         * @param refreshAhead the refresh-ahead time, zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksRefreshAhead(Duration refreshAhead) {
+            Settings.once(this.refreshAhead, "jwksRefreshAhead");
+            this.refreshAhead = notNegative(refreshAhead, "jwksRefreshAhead");
+            return this;
+        }
+
+        /**
+         * The least time between two refetches triggered by tokens with unknown {@code kid}s (Nimbus allows
+         * two fetches per interval); default 30 s or half the cache TTL, whichever is shorter; must be shorter
+         * than the cache TTL. Bounds the load a flood of forged tokens can put on the issuer.
+         *
+         * @param minIntervalBetweenFetches the interval, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksRateLimit(Duration minIntervalBetweenFetches) {
+            Settings.once(rateLimit, "jwksRateLimit");
+            this.rateLimit = positive(minIntervalBetweenFetches, "jwksRateLimit");
+            return this;
+        }
+
+        /**
+         * How long the last fetched JWK set keeps being used while the JWKS URI fails; default ten cache TTLs,
+         * zero disables.
+         *
+         * @param tolerance the outage tolerance, zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksOutageTolerance(Duration tolerance) {
+            Settings.once(outageTolerance, "jwksOutageTolerance");
+            this.outageTolerance = notNegative(tolerance, "jwksOutageTolerance");
+            return this;
+        }
+
+        /**
+         * Connect timeout of a JWKS fetch; default 1 s.
+         *
+         * @param timeout the timeout, 1 ms to {@code Integer.MAX_VALUE} ms
+         * @return this builder
+         * @throws IllegalArgumentException when out of that range
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksConnectTimeout(Duration timeout) {
+            Settings.once(connectTimeout, "jwksConnectTimeout");
+            this.connectTimeout = millis(positive(timeout, "jwksConnectTimeout"), "jwksConnectTimeout");
+            return this;
+        }
+
+        /**
+         * Read timeout of a JWKS fetch (per read); default 2 s. A whole fetch, however it drips, ends after the
+         * connect timeout plus this.
+         *
+         * @param timeout the timeout, 1 ms to {@code Integer.MAX_VALUE} ms
+         * @return this builder
+         * @throws IllegalArgumentException when out of that range
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksReadTimeout(Duration timeout) {
+            Settings.once(readTimeout, "jwksReadTimeout");
+            this.readTimeout = millis(positive(timeout, "jwksReadTimeout"), "jwksReadTimeout");
+            return this;
+        }
+
+        /**
+         * The largest JWKS response accepted, in bytes; default 256 KiB.
+         *
+         * @param bytes the limit, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder jwksSizeLimit(int bytes) {
+            Settings.once(sizeLimit, "jwksSizeLimit");
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("jwksSizeLimit must be positive, got " + bytes);
+            }
+            this.sizeLimit = bytes;
+            return this;
+        }
+
+        /**
+         * Accepts a plain {@code http} JWKS URI on any host. Unsafe: whoever can alter the connection can
+         * substitute keys and mint tokens. It exists for test rigs and closed networks with an internal IdP.
+         *
+         * @return this builder
+         * @throws IllegalStateException when already set
+         */
+        public JwksUriBuilder allowUnsafeHttpJwksUri() {
+            Settings.once(allowUnsafeHttp, "allowUnsafeHttpJwksUri");
+            this.allowUnsafeHttp = true;
+            return this;
+        }
+
+        @Override
+        IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
+                throw new IllegalStateException("issuer " + issuer + ": jwksUri must use https (http only on a"
+                        + " loopback host, or set allowUnsafeHttpJwksUri): " + UntrustedText.quote(uri.toString()));
+            }
+            CachingJWKSetSource<SecurityContext> cache = remoteSource();
+            return new IssuerKeySelector(accepted, new JWKSetBasedJWKSource<>(cache), cache, Set.of(), null);
+        }
+
+        /**
+         * The fetch-and-cache chain, assembled from the source classes' constructors as Nimbus's
+         * {@code JWKSourceBuilder.build()} does (URL, outage tolerance, rate limit, cache): those constructors
+         * are the same from Nimbus 9.37 to 10.x, whereas {@code JWKSourceBuilder.refreshAheadCache} with an
+         * executor only exists from 10.5 on, and this project must run where an older Nimbus is resolved
+         * (Spring Boot 3.5 brings 9.37.4). No retrying layer: the rate-limited refetch already is the retry.
+         */
+        private CachingJWKSetSource<SecurityContext> remoteSource() {
+            Duration ttl = orDefault(cacheTtl, DEFAULT_JWKS_CACHE_TTL);
+            Duration ahead = orDefault(refreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
+            Duration interval = rateLimit != null ? rateLimit : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
+            Duration outage = orDefault(outageTolerance, ttl.multipliedBy(DEFAULT_OUTAGE_TTLS));
+            Duration connect = orDefault(connectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT);
+            Duration read = orDefault(readTimeout, DEFAULT_JWKS_READ_TIMEOUT);
+            int limit = sizeLimit != null ? sizeLimit : DEFAULT_JWKS_SIZE_LIMIT;
+            if (interval.compareTo(ttl) >= 0) {
+                throw new IllegalStateException("issuer " + issuer + ": jwksRateLimit (" + interval
                         + ") must be shorter than jwksCacheTtl (" + ttl + ")");
             }
             // Threads waiting for another thread's fetch give up after one fetch's worst case.
             Duration refreshTimeout = connect.plus(read);
-            if (!refreshAhead.isZero() && refreshAhead.plus(refreshTimeout).compareTo(ttl) > 0) {
-                throw new IllegalStateException("issuer " + issuer + ": jwksRefreshAhead (" + refreshAhead
+            if (!ahead.isZero() && ahead.plus(refreshTimeout).compareTo(ttl) > 0) {
+                throw new IllegalStateException("issuer " + issuer + ": jwksRefreshAhead (" + ahead
                         + ") plus jwksConnectTimeout and jwksReadTimeout (" + refreshTimeout
                         + ") must not exceed jwksCacheTtl (" + ttl + ")");
             }
             // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever).
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
-                    (int) connect.toMillis(), (int) read.toMillis(), sizeLimit, refreshTimeout.toMillis());
-            JWKSourceBuilder<SecurityContext> b;
-            try {
-                b = JWKSourceBuilder.create(jwksUri.toURL(), retriever);
-            } catch (MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("jwksUri is not a valid URL: " + UntrustedText.quote(jwksUri.toString()), e);
+                    (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
+            JWKSetSource<SecurityContext> source = new URLBasedJWKSetSource<>(url, retriever);
+            if (!outage.isZero()) {
+                source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
             }
-            b.cache(ttl.toMillis(), refreshTimeout.toMillis())
-                    .rateLimited(rateLimit.toMillis())
-                    .retrying(false);
-            if (refreshAhead.isZero()) {
-                b.refreshAheadCache(false);
-            } else {
-                b.refreshAheadCache(refreshAhead.toMillis(), null, REFRESH_EXECUTOR, false, null, false);
+            source = new RateLimitedJWKSetSource<>(source, interval.toMillis(), null);
+            if (ahead.isZero()) {
+                return new CachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(), null);
             }
-            if (outage.isZero()) {
-                b.outageTolerant(false);
-            } else {
-                b.outageTolerant(outage.toMillis());
-            }
-            return b.build();
-        }
-
-        private JWKSet loadFile() {
-            try {
-                return JWKSet.load(jwksFile.toFile());
-            } catch (IOException | ParseException | RuntimeException e) {
-                throw new IllegalArgumentException("jwksFile " + jwksFile + " cannot be read as a JWK set: "
-                        + e.getClass().getSimpleName(), e);
-            }
-        }
-
-        private JWKSet publicKeys(JWKSet keys, String setting) {
-            JWKSet publicKeys = keys.toPublicJWKSet();
-            if (publicKeys.isEmpty()) {
-                throw new IllegalArgumentException("issuer " + issuer + ": " + setting + " holds no public key");
-            }
-            return publicKeys;
+            // Not scheduled: the refetch starts when a request sees the set inside the refresh-ahead window,
+            // on REFRESH_EXECUTOR, which is shared and never shut down by one source.
+            return new RefreshAheadCachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(),
+                    ahead.toMillis(), false, REFRESH_EXECUTOR, false, null);
         }
 
         private static boolean isLoopback(URI uri) {
             String host = uri.getHost().toLowerCase(Locale.ROOT);
             return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
-        }
-
-        private static void checkUnset(Object current, String setting) {
-            if (current != null) {
-                throw new IllegalStateException(setting + " was already set");
-            }
-        }
-
-        private static void rejectWithoutUri(Object value, String setting) {
-            if (value != null) {
-                throw new IllegalStateException(setting + " applies only with jwksUri");
-            }
         }
 
         private static Duration min(Duration a, Duration b) {

@@ -28,7 +28,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <pre>
  *   try (JwksServer jwks = JwksServer.start(idp.publicJwkSet())) {
- *       TrustedIssuer issuer = TrustedIssuer.newBuilder(idp.issuer()).jwksUri(jwks.uri()).audience(A).build();
+ *       TrustedIssuer issuer = TrustedIssuer.jwksUri(idp.issuer(), jwks.uri()).audience(A).build();
  *       ...
  *       jwks.failWithStatus(500);
  *       assertEquals(1, jwks.fetches());

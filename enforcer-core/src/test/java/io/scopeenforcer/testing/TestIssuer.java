@@ -95,7 +95,7 @@ public final class TestIssuer {
 
     /** A trusted issuer with {@link #publicJwkSet()} in memory and {@link #DEFAULT_AUDIENCE}, other settings default. */
     public TrustedIssuer trustedIssuer() {
-        return TrustedIssuer.newBuilder(issuer).jwkSet(publicJwkSet()).audience(DEFAULT_AUDIENCE).build();
+        return TrustedIssuer.jwkSet(issuer, publicJwkSet()).audience(DEFAULT_AUDIENCE).build();
     }
 
     /**

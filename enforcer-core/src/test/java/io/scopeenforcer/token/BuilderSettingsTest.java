@@ -3,7 +3,6 @@ package io.scopeenforcer.token;
 import static io.scopeenforcer.token.Fixtures.AUDIENCE;
 import static io.scopeenforcer.token.Fixtures.IDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,82 +20,119 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Configuration errors fail at once, with the exception docs/architecture.md §14.4 assigns and a message naming the setting. */
+/**
+ * Configuration errors fail at once, with the exception docs/architecture.md §14.4 assigns and a message naming
+ * the setting: IllegalArgumentException for a bad value, from the call that sets it; IllegalStateException for a
+ * repeated setting or a conflict found by build().
+ */
 class BuilderSettingsTest {
 
     private static final URI JWKS = URI.create("https://idp.example.test/jwks");
     private static final byte[] SECRET_32 = new byte[32];
 
-    private static TrustedIssuer.Builder issuer() {
-        return TrustedIssuer.newBuilder(IDP.issuer()).audience(AUDIENCE);
+    private static TrustedIssuer.KeySetBuilder keys() {
+        return TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE);
     }
 
+    private static TrustedIssuer.JwksUriBuilder remote() {
+        return TrustedIssuer.jwksUri(IDP.issuer(), JWKS).audience(AUDIENCE);
+    }
+
+    private static TrustedIssuer.SharedSecretBuilder secret(byte[] secret) {
+        return TrustedIssuer.sharedSecret(IDP.issuer(), secret).audience(AUDIENCE);
+    }
+
+    /*
+     * Rows gone with the entry points per key source, because the combination can no longer be written
+     * (a compile error now, not a run-time one):
+     *   "no key source"                 every entry point takes its key source as an argument;
+     *   "two key sources"               no builder has a second key-source setter;
+     *   "secret without HMAC algorithm" a shared secret is its own entry point and no longer rides along with a
+     *                                   JWK set; its algorithms can only be HMAC ("RSA algorithm with a secret");
+     *   "JWKS setting without URI"      jwksCacheTtl and the other jwks* settings exist on JwksUriBuilder only.
+     * Rows whose check moved from build() into the setter now expect IllegalArgumentException from that call.
+     */
     static Stream<Arguments> badSettings() {
         return Stream.of(
-                bad("empty issuer", () -> TrustedIssuer.newBuilder(""), IllegalArgumentException.class, "issuer"),
-                bad("no key source", () -> issuer().build(), IllegalStateException.class, "key source"),
-                bad("two key sources", () -> issuer().jwksUri(JWKS).jwkSet(IDP.publicJwkSet()).build(),
-                        IllegalStateException.class, "jwksUri"),
-                bad("no audience", () -> TrustedIssuer.newBuilder("i").jwkSet(IDP.publicJwkSet()).build(),
+                bad("empty issuer", () -> TrustedIssuer.jwkSet("", IDP.publicJwkSet()), IllegalArgumentException.class,
+                        "issuer"),
+                bad("empty issuer of a JWKS URI", () -> TrustedIssuer.jwksUri("", JWKS), IllegalArgumentException.class,
+                        "issuer"),
+                bad("empty issuer of a JWKS file, checked before the file", () -> TrustedIssuer.jwksFile("",
+                        Path.of("/no/such/jwks.json")), IllegalArgumentException.class, "issuer must not be empty"),
+                bad("empty issuer of a shared secret", () -> TrustedIssuer.sharedSecret("", SECRET_32),
+                        IllegalArgumentException.class, "issuer"),
+                bad("no audience", () -> TrustedIssuer.jwkSet("i", IDP.publicJwkSet()).build(),
                         IllegalStateException.class, "audiences"),
-                bad("empty audiences", () -> TrustedIssuer.newBuilder("i").audiences(List.of()),
+                bad("no audience with a JWKS URI", () -> TrustedIssuer.jwksUri("i", JWKS).build(),
+                        IllegalStateException.class, "audiences"),
+                bad("empty audiences", () -> TrustedIssuer.jwkSet("i", IDP.publicJwkSet()).audiences(List.of()),
                         IllegalArgumentException.class, "audiences"),
-                bad("empty audience value", () -> TrustedIssuer.newBuilder("i").audience(""),
+                bad("empty audience value", () -> TrustedIssuer.jwkSet("i", IDP.publicJwkSet()).audience(""),
                         IllegalArgumentException.class, "audiences"),
-                bad("audiences twice", () -> issuer().audience("b"), IllegalStateException.class, "audiences"),
-                bad("alg none", () -> issuer().algorithms(List.of("RS256", "none")), IllegalArgumentException.class,
+                bad("audiences twice", () -> keys().audience("b"), IllegalStateException.class, "audiences"),
+                bad("alg none", () -> keys().algorithms(List.of("RS256", "none")), IllegalArgumentException.class,
                         "none"),
-                bad("alg NONE", () -> issuer().algorithms(List.of("NONE")), IllegalArgumentException.class, "none"),
-                bad("unknown alg", () -> issuer().algorithms(List.of("RS1")), IllegalArgumentException.class,
+                bad("alg NONE", () -> keys().algorithms(List.of("NONE")), IllegalArgumentException.class, "none"),
+                bad("alg none with a secret", () -> secret(SECRET_32).algorithms(List.of("none")),
+                        IllegalArgumentException.class, "none"),
+                bad("unknown alg", () -> keys().algorithms(List.of("RS1")), IllegalArgumentException.class,
                         "algorithms"),
-                bad("alg in lower case", () -> issuer().algorithms(List.of("rs256")), IllegalArgumentException.class,
+                bad("alg in lower case", () -> keys().algorithms(List.of("rs256")), IllegalArgumentException.class,
                         "algorithms"),
-                bad("no algorithms", () -> issuer().algorithms(List.of()), IllegalArgumentException.class, "algorithms"),
-                bad("HMAC without secret", () -> issuer().jwkSet(IDP.publicJwkSet()).algorithms(List.of("HS256")).build(),
-                        IllegalStateException.class, "sharedSecret"),
-                bad("secret without HMAC algorithm", () -> issuer().jwkSet(IDP.publicJwkSet()).sharedSecret(SECRET_32)
-                        .algorithms(List.of("RS256")).build(), IllegalStateException.class, "sharedSecret"),
-                bad("secret too short for HS512", () -> issuer().sharedSecret(SECRET_32)
-                        .algorithms(List.of("HS512")).build(), IllegalStateException.class, "sharedSecret"),
-                bad("short secret", () -> issuer().sharedSecret(new byte[31]), IllegalArgumentException.class,
+                bad("no algorithms", () -> keys().algorithms(List.of()), IllegalArgumentException.class, "algorithms"),
+                bad("HMAC without secret", () -> keys().algorithms(List.of("HS256")),
+                        IllegalArgumentException.class, "sharedSecret"),
+                bad("HMAC with a JWKS URI", () -> remote().algorithms(List.of("RS256", "HS512")),
+                        IllegalArgumentException.class, "sharedSecret"),
+                bad("secret too short for HS512", () -> secret(SECRET_32).algorithms(List.of("HS512")),
+                        IllegalArgumentException.class, "sharedSecret"),
+                bad("short secret", () -> TrustedIssuer.sharedSecret("i", new byte[31]), IllegalArgumentException.class,
                         "sharedSecret"),
-                bad("RSA algorithm with a secret only", () -> issuer().sharedSecret(SECRET_32)
-                        .algorithms(List.of("HS256", "RS256")).build(), IllegalStateException.class, "jwksUri"),
-                bad("negative skew", () -> issuer().clockSkew(Duration.ofSeconds(-1)), IllegalArgumentException.class,
-                        "clockSkew"),
-                bad("skew over 5 minutes", () -> issuer().clockSkew(Duration.ofMinutes(6)),
-                        IllegalArgumentException.class, "clockSkew"),
-                bad("relative JWKS URI", () -> issuer().jwksUri(URI.create("/jwks")), IllegalArgumentException.class,
-                        "jwksUri"),
-                bad("file JWKS URI", () -> issuer().jwksUri(URI.create("file:///etc/jwks.json")),
+                bad("RSA algorithm with a secret only", () -> secret(SECRET_32).algorithms(List.of("HS256", "RS256")),
                         IllegalArgumentException.class, "jwksUri"),
-                bad("plain http to a remote host", () -> issuer().jwksUri(URI.create("http://idp.example.test/jwks"))
-                        .build(), IllegalStateException.class, "https"),
-                bad("JWKS setting without URI", () -> issuer().jwkSet(IDP.publicJwkSet())
-                        .jwksCacheTtl(Duration.ofMinutes(1)).build(), IllegalStateException.class, "jwksCacheTtl"),
-                bad("rate limit not below TTL", () -> issuer().jwksUri(JWKS).jwksCacheTtl(Duration.ofSeconds(10))
+                bad("negative skew", () -> keys().clockSkew(Duration.ofSeconds(-1)), IllegalArgumentException.class,
+                        "clockSkew"),
+                bad("skew over 5 minutes", () -> keys().clockSkew(Duration.ofMinutes(6)),
+                        IllegalArgumentException.class, "clockSkew"),
+                bad("relative JWKS URI", () -> TrustedIssuer.jwksUri("i", URI.create("/jwks")),
+                        IllegalArgumentException.class, "jwksUri"),
+                bad("file JWKS URI", () -> TrustedIssuer.jwksUri("i", URI.create("file:///etc/jwks.json")),
+                        IllegalArgumentException.class, "jwksUri"),
+                bad("plain http to a remote host", () -> TrustedIssuer.jwksUri("i",
+                        URI.create("http://idp.example.test/jwks")).audience(AUDIENCE).build(),
+                        IllegalStateException.class, "https"),
+                bad("rate limit not below TTL", () -> remote().jwksCacheTtl(Duration.ofSeconds(10))
                         .jwksRateLimit(Duration.ofSeconds(10)).build(), IllegalStateException.class, "jwksRateLimit"),
-                bad("refresh-ahead past TTL", () -> issuer().jwksUri(JWKS).jwksCacheTtl(Duration.ofSeconds(10))
+                bad("refresh-ahead past TTL", () -> remote().jwksCacheTtl(Duration.ofSeconds(10))
                         .jwksRateLimit(Duration.ofSeconds(1)).jwksRefreshAhead(Duration.ofSeconds(8)).build(),
                         IllegalStateException.class, "jwksRefreshAhead"),
-                bad("zero TTL", () -> issuer().jwksCacheTtl(Duration.ZERO), IllegalArgumentException.class,
+                bad("zero TTL", () -> remote().jwksCacheTtl(Duration.ZERO), IllegalArgumentException.class,
                         "jwksCacheTtl"),
-                bad("zero rate limit", () -> issuer().jwksRateLimit(Duration.ZERO), IllegalArgumentException.class,
+                bad("zero rate limit", () -> remote().jwksRateLimit(Duration.ZERO), IllegalArgumentException.class,
                         "jwksRateLimit"),
-                bad("negative refresh-ahead", () -> issuer().jwksRefreshAhead(Duration.ofSeconds(-1)),
+                bad("negative refresh-ahead", () -> remote().jwksRefreshAhead(Duration.ofSeconds(-1)),
                         IllegalArgumentException.class, "jwksRefreshAhead"),
-                bad("sub-millisecond timeout", () -> issuer().jwksConnectTimeout(Duration.ofNanos(10)),
+                bad("negative outage tolerance", () -> remote().jwksOutageTolerance(Duration.ofSeconds(-1)),
+                        IllegalArgumentException.class, "jwksOutageTolerance"),
+                bad("sub-millisecond timeout", () -> remote().jwksConnectTimeout(Duration.ofNanos(10)),
                         IllegalArgumentException.class, "jwksConnectTimeout"),
-                bad("zero read timeout", () -> issuer().jwksReadTimeout(Duration.ZERO), IllegalArgumentException.class,
+                bad("zero read timeout", () -> remote().jwksReadTimeout(Duration.ZERO), IllegalArgumentException.class,
                         "jwksReadTimeout"),
-                bad("zero size limit", () -> issuer().jwksSizeLimit(0), IllegalArgumentException.class, "jwksSizeLimit"),
-                bad("setting twice", () -> issuer().clockSkew(Duration.ZERO).clockSkew(Duration.ZERO),
+                bad("zero size limit", () -> remote().jwksSizeLimit(0), IllegalArgumentException.class,
+                        "jwksSizeLimit"),
+                bad("setting twice", () -> keys().clockSkew(Duration.ZERO).clockSkew(Duration.ZERO),
                         IllegalStateException.class, "clockSkew"),
-                bad("missing JWKS file", () -> issuer().jwksFile(Path.of("/no/such/jwks.json")).build(),
+                bad("strict token type twice", () -> secret(SECRET_32).strictTokenType(true).strictTokenType(true),
+                        IllegalStateException.class, "strictTokenType"),
+                bad("JWKS setting twice", () -> remote().jwksSizeLimit(1).jwksSizeLimit(1), IllegalStateException.class,
+                        "jwksSizeLimit"),
+                bad("unsafe http opt-in twice", () -> remote().allowUnsafeHttpJwksUri().allowUnsafeHttpJwksUri(),
+                        IllegalStateException.class, "allowUnsafeHttpJwksUri"),
+                bad("missing JWKS file", () -> TrustedIssuer.jwksFile("i", Path.of("/no/such/jwks.json")),
                         IllegalArgumentException.class, "jwksFile"),
-                bad("only symmetric keys in the JWK set", () -> issuer().jwkSet(new JWKSet(
-                        new OctetSequenceKey.Builder(SECRET_32).build())).build(), IllegalArgumentException.class,
-                        "jwkSet"),
+                bad("only symmetric keys in the JWK set", () -> TrustedIssuer.jwkSet("i", new JWKSet(
+                        new OctetSequenceKey.Builder(SECRET_32).build())), IllegalArgumentException.class, "jwkSet"),
                 bad("verifier without issuer", () -> TokenVerifier.newBuilder().build(), IllegalStateException.class,
                         "trust"),
                 bad("same issuer twice", () -> TokenVerifier.newBuilder().trust(IDP.trustedIssuer())
@@ -134,32 +170,38 @@ class BuilderSettingsTest {
 
     @Test
     void buildWhenNullSettingThenNpe() {
-        assertThrows(NullPointerException.class, () -> TrustedIssuer.newBuilder(null));
-        assertThrows(NullPointerException.class, () -> issuer().jwksUri(null));
-        assertThrows(NullPointerException.class, () -> issuer().clockSkew(null));
+        assertThrows(NullPointerException.class, () -> TrustedIssuer.jwkSet(null, IDP.publicJwkSet()));
+        assertThrows(NullPointerException.class, () -> TrustedIssuer.jwkSet("i", null));
+        assertThrows(NullPointerException.class, () -> TrustedIssuer.jwksFile("i", null));
+        assertThrows(NullPointerException.class, () -> TrustedIssuer.jwksUri("i", null));
+        assertThrows(NullPointerException.class, () -> TrustedIssuer.sharedSecret("i", null));
+        assertThrows(NullPointerException.class, () -> keys().clockSkew(null));
+        assertThrows(NullPointerException.class, () -> remote().jwksCacheTtl(null));
         assertThrows(NullPointerException.class, () -> TokenVerifier.newBuilder().trust(null));
         assertThrows(NullPointerException.class, () -> TokenVerifier.newBuilder().clock(null));
     }
 
     @Test
     void buildWhenDefaultsThenDocumentedValues() {
-        TrustedIssuer issuer = issuer().jwkSet(IDP.publicJwkSet()).build();
+        TrustedIssuer issuer = keys().build();
         assertEquals(Set.of("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"), issuer.algorithms());
         assertEquals(Duration.ofSeconds(60), issuer.clockSkew());
         assertEquals(Set.of(AUDIENCE), issuer.audiences());
-        TrustedIssuer hmac = issuer().sharedSecret(new byte[64]).build();
-        assertEquals(Set.of("HS256", "HS384", "HS512"), hmac.algorithms());
-        TrustedIssuer both = issuer().jwkSet(IDP.publicJwkSet()).sharedSecret(new byte[48]).build();
-        assertTrue(both.algorithms().containsAll(Set.of("RS256", "EdDSA", "HS256", "HS384")));
-        assertFalse(both.algorithms().contains("HS512"));
-        assertFalse(both.toString().contains("AAAA"), "no secret in toString");
+        assertEquals(issuer.algorithms(), remote().build().algorithms());
+        assertEquals(Set.of("HS256", "HS384", "HS512"), secret(new byte[64]).build().algorithms());
+        TrustedIssuer hmac48 = secret(new byte[48]).build();
+        assertEquals(Set.of("HS256", "HS384"), hmac48.algorithms());
+        assertEquals("TrustedIssuer[issuer=" + IDP.issuer() + ", keys=sharedSecret, audiences=[" + AUDIENCE
+                + "], algorithms=[HS256, HS384], clockSkew=PT1M]", hmac48.toString(), "no secret in toString");
     }
 
     @Test
     void buildWhenLoopbackHttpOrUnsafeFlagThenAccepted() {
-        issuer().jwksUri(URI.create("http://127.0.0.1:1/jwks")).build();
-        issuer().jwksUri(URI.create("http://localhost:1/jwks")).build();
-        issuer().jwksUri(URI.create("http://[::1]:1/jwks")).build();
-        issuer().jwksUri(URI.create("http://idp.internal/jwks")).allowUnsafeHttpJwksUri().build();
+        TrustedIssuer.jwksUri("i", URI.create("http://127.0.0.1:1/jwks")).audience(AUDIENCE).build();
+        TrustedIssuer.jwksUri("i", URI.create("http://localhost:1/jwks")).audience(AUDIENCE).build();
+        TrustedIssuer.jwksUri("i", URI.create("http://[::1]:1/jwks")).audience(AUDIENCE).build();
+        TrustedIssuer unsafe = TrustedIssuer.jwksUri("i", URI.create("http://idp.internal/jwks")).audience(AUDIENCE)
+                .allowUnsafeHttpJwksUri().build();
+        assertTrue(unsafe.toString().contains("keys=jwksUri http://idp.internal/jwks"), unsafe::toString);
     }
 }

@@ -34,7 +34,7 @@ final class Fixtures {
         return TokenVerifier.newBuilder()
                 .trust(IDP.trustedIssuer())
                 .trust(OTHER_IDP.trustedIssuer())
-                .trust(TrustedIssuer.newBuilder(HMAC_ISSUER).sharedSecret(HMAC_SECRET).audience(AUDIENCE).build())
+                .trust(TrustedIssuer.sharedSecret(HMAC_ISSUER, HMAC_SECRET).audience(AUDIENCE).build())
                 .clock(FIXED)
                 .cacheMaxEntries(cacheEntries)
                 .build();

@@ -295,8 +295,8 @@ class HostileTokenTest {
     @Test
     void verifyWhenStrictTypeThenOnlyAtJwtPasses() {
         TokenVerifier strict = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE)
-                        .requireAtJwtType(true).build())
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE)
+                        .strictTokenType(true).build())
                 .clock(Fixtures.FIXED).build();
         Map<String, TokenFailure> cases = new java.util.LinkedHashMap<>();
         cases.put("at+jwt", null);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class TokenCacheTest {
 
     private static TrustedIssuer issuer(Duration skew) {
-        return TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE).clockSkew(skew)
+        return TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE).clockSkew(skew)
                 .build();
     }
 

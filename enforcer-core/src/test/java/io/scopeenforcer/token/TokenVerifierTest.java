@@ -63,7 +63,7 @@ class TokenVerifierTest {
     void verifyWhenTimeClaimAtBoundaryThenExpectedResult(String name, long skewSeconds, String claim,
             long offsetSeconds, TokenFailure expected) {
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE)
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE)
                         .clockSkew(Duration.ofSeconds(skewSeconds)).build())
                 .clock(Fixtures.FIXED)
                 .build();
@@ -79,7 +79,7 @@ class TokenVerifierTest {
     void verifyWhenClockHasMillisecondsThenExpiryComparesExactly() {
         // exp is whole seconds; the clock is not: half a second before exp is valid, at exp it is not.
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE)
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE)
                         .clockSkew(Duration.ZERO).build())
                 .clock(java.time.Clock.fixed(NOW.minusMillis(1), java.time.ZoneOffset.UTC))
                 .build();
@@ -91,7 +91,7 @@ class TokenVerifierTest {
     @Test
     void verifyWhenEd25519ListedThenBothNamesPass() {
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE)
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE)
                         .algorithms(List.of("EdDSA", "Ed25519")).build())
                 .clock(Fixtures.FIXED).build();
         assertNull(failureOf(verifier.verify(IDP.token().signedWith(IDP.ed25519()).sign())));
@@ -101,7 +101,7 @@ class TokenVerifierTest {
     @Test
     void verifyWhenSharedSecretIs32BytesThenOnlyHs256() {
         byte[] secret = java.util.Arrays.copyOf(HMAC_SECRET, 32);
-        TrustedIssuer issuer = TrustedIssuer.newBuilder(HMAC_ISSUER).sharedSecret(secret).audience(AUDIENCE).build();
+        TrustedIssuer issuer = TrustedIssuer.sharedSecret(HMAC_ISSUER, secret).audience(AUDIENCE).build();
         assertEquals(Set.of("HS256"), issuer.algorithms());
         TokenVerifier verifier = TokenVerifier.newBuilder().trust(issuer).clock(Fixtures.FIXED).build();
         assertNull(failureOf(verifier.verify(IDP.token().issuer(HMAC_ISSUER).hmac(secret).sign())));
@@ -266,8 +266,8 @@ class TokenVerifierTest {
     @Test
     void verifyWhenSecondIssuerHasOtherAudiencesThenEachIssuerChecksItsOwn() {
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience("urn:a").build())
-                .trust(TrustedIssuer.newBuilder(OTHER_IDP.issuer()).jwkSet(OTHER_IDP.publicJwkSet()).audience("urn:b")
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience("urn:a").build())
+                .trust(TrustedIssuer.jwkSet(OTHER_IDP.issuer(), OTHER_IDP.publicJwkSet()).audience("urn:b")
                         .build())
                 .clock(Fixtures.FIXED).build();
         assertNull(failureOf(verifier.verify(IDP.token().audience("urn:a").sign())));
@@ -279,7 +279,7 @@ class TokenVerifierTest {
     @Test
     void verifyWhenAlgorithmsRestrictedThenOthersUnsupported() {
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(IDP.publicJwkSet()).audience(AUDIENCE)
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), IDP.publicJwkSet()).audience(AUDIENCE)
                         .algorithms(List.of("EdDSA")).build())
                 .clock(Fixtures.FIXED).build();
         assertNull(failureOf(verifier.verify(IDP.token().signedWith(IDP.ed25519()).sign())));
@@ -294,7 +294,7 @@ class TokenVerifierTest {
         java.nio.file.Path file = dir.resolve("jwks.json");
         java.nio.file.Files.writeString(file, IDP.publicJwkSet().toString());
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwksFile(file).audience(AUDIENCE).build())
+                .trust(TrustedIssuer.jwksFile(IDP.issuer(), file).audience(AUDIENCE).build())
                 .clock(Fixtures.FIXED).build();
         java.nio.file.Files.delete(file);
         assertNull(failureOf(verifier.verify(IDP.token().signedWith(IDP.ec()).sign())));
@@ -308,7 +308,7 @@ class TokenVerifierTest {
                 new com.nimbusds.jose.jwk.ECKey.Builder(IDP.ec().publicJwk().toECKey())
                         .algorithm(com.nimbusds.jose.JWSAlgorithm.ES384).build()));
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(TrustedIssuer.newBuilder(IDP.issuer()).jwkSet(keys).audience(AUDIENCE).build())
+                .trust(TrustedIssuer.jwkSet(IDP.issuer(), keys).audience(AUDIENCE).build())
                 .clock(Fixtures.FIXED).build();
         assertEquals(TokenFailure.UNKNOWN_KEY, failureOf(verifier.verify(IDP.token().sign())), "use enc");
         assertEquals(TokenFailure.UNKNOWN_KEY, failureOf(verifier.verify(IDP.token().signedWith(IDP.ec()).sign())),

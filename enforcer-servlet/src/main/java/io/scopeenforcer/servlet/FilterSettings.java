@@ -188,16 +188,17 @@ final class FilterSettings {
             throw new BadParameter(JWKS_URI.parameterName(), "give exactly one of jwks-uri and jwks-file", null);
         }
         FilterParameter keySource = jwksUri != null ? JWKS_URI : JWKS_FILE;
-        TrustedIssuer.Builder trusted = TrustedIssuer.newBuilder(issuer);
-        ifSet(get, JWKS_URI, v -> trusted.jwksUri(httpUrl(v)));
-        ifSet(get, JWKS_FILE, v -> trusted.jwksFile(Path.of(v)));
+        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile): each checks its own value.
+        TrustedIssuer.Builder<?> trusted = jwksUri != null
+                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+                : build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
         String audiences = required(get, AUDIENCE);
         apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
         ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
         ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
-        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.requireAtJwtType(bool(v)));
-        // What build() still checks is the key source itself (a file that is no JWK set, keys of no accepted
-        // algorithm): every single value was checked by the setter that took it.
+        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
+        // accepted algorithm): every single value was checked by the setter that took it.
         TrustedIssuer trustedIssuer = build(keySource, trusted::build);
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);

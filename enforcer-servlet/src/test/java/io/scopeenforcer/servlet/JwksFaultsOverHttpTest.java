@@ -91,7 +91,7 @@ class JwksFaultsOverHttpTest {
 
     /** Starts Jetty with a filter whose issuer fetches keys from {@link #jwks} with the short settings. */
     private void startApp() throws Exception {
-        TrustedIssuer issuer = TrustedIssuer.newBuilder(IDP.issuer()).jwksUri(jwks.uri())
+        TrustedIssuer issuer = TrustedIssuer.jwksUri(IDP.issuer(), jwks.uri())
                 .audience(TestIssuer.DEFAULT_AUDIENCE).jwksConnectTimeout(CONNECT).jwksReadTimeout(READ)
                 .jwksRateLimit(RATE_LIMIT).jwksCacheTtl(CACHE_TTL).jwksRefreshAhead(Duration.ZERO).build();
         Enforcer enforcer = Enforcer.newBuilder()
