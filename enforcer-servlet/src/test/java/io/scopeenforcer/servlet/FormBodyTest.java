@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * byte-identical, and {@code _method} / {@code access_token} hidden from its parameters. The query string, read
  * raw, still refuses both names (RFC 6750 §2.3 is not supported; a method override could bypass a rule).
  */
+@OnEachContainer
 class FormBodyTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -45,6 +47,9 @@ class FormBodyTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static Request post(String target, String contentType, String body, String... headers) {
         List<String> all = new ArrayList<>(List.of(headers));
@@ -263,7 +268,7 @@ class FormBodyTest {
             String contentType, String body, String visible) {
         Map<String, String> params = HARNESS.params();
         params.put("mode", "permissive");
-        try (FilterServer permissive = HARNESS.start("/", params)) {
+        try (FilterServer permissive = HARNESS.start(container, "/", params)) {
             Reply reply = permissive.send(post(target, contentType, body, "X-Echo", "params"));
             assertReached(reply);
             Map<String, String> echo = reply.echo();
