@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * RFC 6750 §2.1 header parsing and the refusals around it (token in query or body, method overrides), over
- * HTTP with a valid token; the header parser alone, for what Jetty would not let through, is tested in core
- * ({@code BearerHeaderParseTest}).
+ * HTTP with a valid token, on Jetty 12 and Tomcat 11; the header parser alone, for what the containers would not
+ * let through, is tested in core ({@code BearerHeaderParseTest}).
  */
 @OnEachContainer
 class BearerHeaderTest {
@@ -139,9 +139,9 @@ class BearerHeaderTest {
     }
 
     /**
-     * What deliberately passes. Jetty strips the header's trailing whitespace before the filter sees it;
-     * the parameter checks match names exactly; a form token is looked for only in a form body; a token with
-     * padding is a b64token and goes to the verifier.
+     * What deliberately passes. The container (Jetty and Tomcat alike) strips the header's trailing whitespace
+     * before the filter sees it; the parameter checks match names exactly; a form token is looked for only in a
+     * form body; a token with padding is a b64token and goes to the verifier.
      */
     static Stream<Arguments> acceptedOddities() {
         return Stream.of(
@@ -170,9 +170,11 @@ class BearerHeaderTest {
     /**
      * Header lines the two containers parse differently (observed with Jetty 12.1 and Tomcat 11.0). An obs-fold
      * (a line starting with SP or HTAB continuing the previous field, RFC 9112 §5.2) is refused by Jetty (400 "Line
-     * Folding not supported") and unfolded by Tomcat, which replaces it with SP as §5.2 permits: the filter then
-     * decides on the unfolded value exactly as if it had been sent on one line. Either way no folded request is
-     * decided differently by the filter; what Tomcat lets through is what a one-line header would get.
+     * Folding not supported") and unfolded by Tomcat, which replaces it with SP as §5.2 permits, and the filter
+     * decides on the value Tomcat hands it: {@code Bearer} + fold + token is {@code "Bearer T"}, a bearer token;
+     * a value that begins on the continuation line becomes {@code " Bearer T"}, whose leading space (which a
+     * one-line header would have lost as OWS, RFC 9110 §5.5) makes it no bearer credential: a 401, failing closed.
+     * Space before the colon and NUL are refused by both parsers.
      */
     static Stream<Arguments> containerDifferences() {
         Answer alice = Answer.allowed();
@@ -198,8 +200,8 @@ class BearerHeaderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("containerDifferences")
-    void containerWhenHeaderParsedDifferentlyThenExactAnswerPerContainer(String name, Function<String, Request> request,
-            Answer onJetty, Answer onTomcat, FilterServer server) {
+    void containerWhenHeaderParsedDifferentlyThenExactAnswerPerContainer(String name,
+            Function<String, Request> request, Answer onJetty, Answer onTomcat, FilterServer server) {
         Reply reply = Answer.on(container, onJetty, onTomcat).assertFor(server, request.apply(TOKEN), TOKEN);
         if (reply.status() == 200) {
             assertEquals("alice", reply.echo().get("principal"));

@@ -162,8 +162,9 @@ class FormBodyTest {
                 Arguments.of("query parameters stay visible", ROUTE + "?q=1", "_method=DELETE&a=1", "a,q"),
                 Arguments.of("other case is another parameter", ROUTE, "_METHOD=DELETE&ACCESS_TOKEN=x",
                         "ACCESS_TOKEN,_METHOD"),
-                // 998 keys and _method: below Jetty's default of 1,000 form keys, a limit of the application's own
-                // parsing (the 2,000-key body reaches it intact in the table above).
+                // 998 keys and _method: below the default of 1,000 form keys (Jetty's, and Tomcat's
+                // maxParameterCount), a limit of the application's own parsing (the 2,000-key body reaches it intact
+                // in the table above).
                 Arguments.of("998 keys", ROUTE, IntStream.range(0, 998).mapToObj(i -> "k" + i + "=" + i)
                         .collect(Collectors.joining("&")) + "&_method=DELETE", String.join(",", IntStream.range(0,
                         998).mapToObj(i -> "k" + i).collect(Collectors.toCollection(TreeSet::new)))));

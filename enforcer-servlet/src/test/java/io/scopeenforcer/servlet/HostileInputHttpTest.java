@@ -165,7 +165,7 @@ class HostileInputHttpTest {
         String auth = token == null ? "X-No-Auth: 1" : "Authorization: " + bearer(token);
         Reply origin = server.send(Request.raw("GET " + path + " HTTP/1.1", auth));
         // RFC 9112 §3.2.2: with an absolute-form target the authority is the target's; the Host header sent
-        // names the same one (Jetty refuses a mismatch before any filter runs: see the sweep below).
+        // names the same one (both containers refuse a mismatch before any filter runs: PathFirewallHttpTest).
         Reply absolute = server.send(rawWithHost("GET http://127.0.0.1:" + server.port() + path + " HTTP/1.1",
                 "127.0.0.1:" + server.port(), auth));
         Reply absoluteLocalhost = server.send(rawWithHost("GET http://localhost:" + server.port() + path
@@ -318,9 +318,10 @@ class HostileInputHttpTest {
     /**
      * Every answer: status below 500, no stack trace, no container class names. Every request that reached the
      * filter (its decision count moved) is answered by it (problem+json) or by the application: never an HTML page.
-     * What Jetty's parser or URI checks refuse before dispatch never meets the filter; that answer is Jetty's
-     * error page (a deployment replaces it with an error handler, as the example app does) and is only held to the
-     * first rules.
+     * What the container's parser or URI checks refuse before dispatch never meets the filter; that answer is the
+     * container's error page (a deployment replaces it with an error handler, as the example app does, or turns off
+     * Tomcat's report and server info, README "Tomcat") and is only held to the first rules, with the container's
+     * internal names ({@link FilterContainer#internalNames()}) among the forbidden text.
      */
     @Test
     void filterWhenSweptWithMalformedRequestsThenNoHtmlNoStackTraceNo5xx(FilterServer server) {
@@ -351,7 +352,8 @@ class HostileInputHttpTest {
             }
         }
         assertTrue(failures.isEmpty(), () -> failures.size() + " bad answers:\n" + String.join("\n----\n", failures));
-        // About 40 of the requests get past Jetty's own checks: the sweep tests the filter, not only the container.
+        // About 40 of the requests get past the container's own checks: the sweep tests the filter, not only the
+        // container.
         assertTrue(throughFilter >= 30, "the sweep reaches the filter: " + throughFilter + " of " + requests.size());
     }
 

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A web app directory as a user ships it: {@code WEB-INF/web.xml} (Servlet 6.0 schema) declaring the filter by class
- * name with its {@code <init-param>}s for {@code /*}, the {@code <context-param>}s, and {@link FilterServer.EchoServlet}
- * behind it. The container parses it: nothing about the filter is registered programmatically.
+ * name with its {@code <init-param>}s for {@code /*}, the {@code <context-param>}s, and
+ * {@link FilterServer.EchoServlet} behind it. The container parses it: nothing about the filter is registered programmatically.
  */
 final class WebXml {
 
@@ -51,7 +51,8 @@ final class WebXml {
                 .append(param(name, value, "    ")).append("  </context-param>\n"));
         xml.append("  <filter>\n")
                 .append("    <filter-name>").append(FILTER_NAME).append("</filter-name>\n")
-                .append("    <filter-class>").append(ScopeEnforcementFilter.class.getName()).append("</filter-class>\n");
+                .append("    <filter-class>").append(ScopeEnforcementFilter.class.getName())
+                .append("</filter-class>\n");
         new TreeMap<>(deployment.initParams()).forEach((name, value) -> xml.append("    <init-param>\n")
                 .append(param(name, value, "      ")).append("    </init-param>\n"));
         xml.append("  </filter>\n  <filter-mapping>\n    <filter-name>").append(FILTER_NAME).append("</filter-name>\n")
@@ -61,7 +62,8 @@ final class WebXml {
                   <servlet>
                     <servlet-name>echo</servlet-name>
                 """)
-                .append("    <servlet-class>").append(FilterServer.EchoServlet.class.getName()).append("</servlet-class>\n")
+                .append("    <servlet-class>").append(FilterServer.EchoServlet.class.getName())
+                .append("</servlet-class>\n")
                 .append("""
                   </servlet>
                   <servlet-mapping>
