@@ -11,9 +11,6 @@ import java.util.Objects;
  */
 public sealed interface Decision permits Decision.Allow, Decision.Deny {
 
-    /** The {@code Allow} header of a 405: the methods the enforcer accepts (RFC 9110 §10.2.1). */
-    String ALLOWED_METHODS = HttpMethods.ALLOW_HEADER;
-
     /** True for {@link Allow}. */
     boolean allowed();
 
@@ -80,19 +77,37 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
     }
 
     /**
-     * Denied.
+     * Denied, with everything a response needs.
      *
      * @param reason why; gives the status and the RFC 6750 error code
      * @param description a short explanation safe to send to the client: never the token, never a long path
      * @param requiredScopes the scopes to name in {@code scope="..."} on a 403, else empty
      * @param rule the matched rule, or null when none was reached
+     * @param retryAfterSeconds the {@code Retry-After} of a 503 (RFC 9110 §10.2.3), else 0
      */
-    record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule) implements Decision {
+    record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds)
+            implements Decision {
         /** Checks the components. */
         public Deny {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(description, "description");
             requiredScopes = List.copyOf(requiredScopes);
+            if (retryAfterSeconds < 0 || (retryAfterSeconds > 0) != (reason == Reason.KEYS_UNAVAILABLE)) {
+                throw new IllegalArgumentException("retryAfterSeconds is positive exactly for KEYS_UNAVAILABLE");
+            }
+        }
+
+        /** A denial whose response carries no {@code Retry-After}. */
+        public Deny(Reason reason, String description, List<String> requiredScopes, Rule rule) {
+            this(reason, description, requiredScopes, rule, 0);
+        }
+
+        /**
+         * The {@code Allow} header of a 405 (RFC 9110 §15.5.6): the methods the enforcer accepts; null for every
+         * other reason.
+         */
+        public String allowHeader() {
+            return reason == Reason.METHOD_NOT_ALLOWED ? HttpMethods.ALLOW_HEADER : null;
         }
 
         /** A 400 {@code invalid_request}, for request-level problems found outside the engine. */

@@ -2,11 +2,16 @@ package io.scopeenforcer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.scopeenforcer.internal.EngineAccess;
+import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.token.TokenCacheStats;
+import io.scopeenforcer.token.TokenFailure;
 import io.scopeenforcer.token.TokenResult;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.VerifiedToken;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,20 +31,31 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Enforcer {
 
     static final int DECISIONS_PER_TOKEN = 64;
+    private static final Decision.Deny METHOD_NOT_ALLOWED =
+            new Decision.Deny(Decision.Reason.METHOD_NOT_ALLOWED, "method not allowed", List.of(), null);
+    private static final Decision.Deny NO_RULE =
+            new Decision.Deny(Decision.Reason.NO_RULE, "no policy rule allows this request", List.of(), null);
     /** The longest list of missing scopes a description quotes. */
     static final int MAX_LISTED = 120;
+    static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
     /** The realm claim's "every realm"; never a tenant. */
     private static final String WILDCARD = "*";
 
     private final TokenVerifier verifier;
     private final RoutePolicy policy;
+    private final long retryAfterSeconds;
     private final Cache<VerifiedToken, Map<DecisionKey, Decision>> decisions;
     private final LongAdder decisionHits = new LongAdder();
     private final LongAdder decisionMisses = new LongAdder();
 
+    static {
+        EngineAccess.install(Enforcer::policy);
+    }
+
     private Enforcer(Builder b) {
         this.verifier = b.verifier;
         this.policy = b.policy;
+        this.retryAfterSeconds = b.retryAfter == null ? DEFAULT_RETRY_AFTER_SECONDS : b.retryAfter.getSeconds();
         // Maintenance on the calling thread, as in TokenVerifier.
         this.decisions = b.decisionCacheMaxTokens == 0 ? null
                 : Caffeine.newBuilder().weakKeys().maximumSize(b.decisionCacheMaxTokens)
@@ -51,42 +67,49 @@ public final class Enforcer {
         return new Builder();
     }
 
-    /** The route policy in force. */
-    public RoutePolicy policy() {
+    /** The route policy in force; the servlet module reads it through {@link EngineAccess}. */
+    private RoutePolicy policy() {
         return policy;
     }
 
-    /** The token verifier in use. */
-    public TokenVerifier verifier() {
-        return verifier;
-    }
-
     /**
-     * Decides one request.
+     * Decides one request from what it carries.
      *
-     * @param token the bearer token, or null when the request carried none
+     * <p>The {@code Authorization} value is parsed here (RFC 6750 §2.1: {@code Bearer}, case-insensitive, one
+     * b64token); another scheme counts as no token. The token cache is probed once: a token that verified
+     * before is answered from it without looking at its characters again, and the b64token check runs only
+     * for a token that is not such a hit, so a malformed header is still a 400 on every route.
+     *
+     * @param authorization the request's one {@code Authorization} header value, or null when it had none (a
+     *     caller that sees two headers answers {@link Decision.Deny#invalidRequest} itself)
      * @param method the request method, case-sensitive (RFC 9110 §9.1)
      * @param rawPath the raw, still percent-encoded path (anything from {@code ?} on is ignored)
      * @return allow or deny; never throws for bad input
+     * @throws NullPointerException when {@code method} or {@code rawPath} is null
      */
-    public Decision decide(String token, String method, String rawPath) {
+    public Decision decide(String authorization, String method, String rawPath) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
+        BearerHeader.Result bearer = BearerHeader.candidate(authorization);
+        if (bearer.problem() != null) {
+            return Decision.Deny.invalidRequest(bearer.problem());
+        }
+        String token = bearer.token();
         if (!HttpMethods.isAllowed(method)) {
-            return new Decision.Deny(Decision.Reason.METHOD_NOT_ALLOWED, "method not allowed", List.of(), null);
+            return checked(token, METHOD_NOT_ALLOWED);
         }
         int query = rawPath.indexOf('?');
         PathFirewall.Result path = PathFirewall.canonicalize(query < 0 ? rawPath : rawPath.substring(0, query));
         if (path.rejected()) {
-            return Decision.Deny.invalidRequest(path.rejection());
+            return checked(token, Decision.Deny.invalidRequest(path.rejection()));
         }
         RouteMatch match = policy.match(method, path.segments());
         if (match == null) {
-            return new Decision.Deny(Decision.Reason.NO_RULE, "no policy rule allows this request", List.of(), null);
+            return checked(token, NO_RULE);
         }
         Rule rule = match.rule();
         if (rule.requirement().kind() == Requirement.Kind.PUBLIC) {
-            return new Decision.Allow(null, rule, match.variables());
+            return checked(token, new Decision.Allow(null, rule, match.variables()));
         }
         if (token == null) {
             return new Decision.Deny(Decision.Reason.MISSING_TOKEN, "a bearer token is required",
@@ -94,12 +117,25 @@ public final class Enforcer {
         }
         TokenResult result = verifier.verify(token);
         if (result instanceof TokenResult.Invalid invalid) {
-            Decision.Reason reason = invalid.failure().keysUnavailable()
-                    ? Decision.Reason.KEYS_UNAVAILABLE : Decision.Reason.INVALID_TOKEN;
-            return new Decision.Deny(reason, invalid.description(), List.of(), rule);
+            if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
+                return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
+                        List.of(), rule, retryAfterSeconds));
+            }
+            return checked(token, new Decision.Deny(Decision.Reason.INVALID_TOKEN, invalid.description(), List.of(),
+                    rule));
         }
+        // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) result).token();
         return cached(verified, match);
+    }
+
+    /**
+     * {@code decision}, unless the header's token is not an RFC 6750 b64token: then the header's 400 wins, as it
+     * would have had the header been checked first. Runs for every decision not reached through a verified token.
+     */
+    private static Decision checked(String token, Decision decision) {
+        String problem = token == null ? null : BearerHeader.checkToken(token);
+        return problem == null ? decision : Decision.Deny.invalidRequest(problem);
     }
 
     private Decision cached(VerifiedToken token, RouteMatch match) {
@@ -179,10 +215,19 @@ public final class Enforcer {
         return rule.requirement().check(io.scopeenforcer.scope.ScopeSet.empty(), variables, rule.admin()).required();
     }
 
-    /** Decision-cache counters: hits, misses, and tokens with cached decisions. */
-    public DecisionStats decisionStats() {
-        return new DecisionStats(decisionHits.sum(), decisionMisses.sum(),
-                decisions == null ? 0 : decisions.estimatedSize());
+    /** A snapshot of the engine's cache counters: the token cache and the decision cache. */
+    public Stats stats() {
+        return new Stats(verifier.stats(), new DecisionCacheStats(decisionHits.sum(), decisionMisses.sum(),
+                decisions == null ? 0 : decisions.estimatedSize()));
+    }
+
+    /**
+     * The engine's cache counters.
+     *
+     * @param tokenCache the token verifier's caches
+     * @param decisionCache the per-token decision cache
+     */
+    public record Stats(TokenCacheStats tokenCache, DecisionCacheStats decisionCache) {
     }
 
     /**
@@ -192,7 +237,7 @@ public final class Enforcer {
      * @param misses decisions evaluated
      * @param tokens tokens that have cached decisions (an estimate)
      */
-    public record DecisionStats(long hits, long misses, long tokens) {
+    public record DecisionCacheStats(long hits, long misses, long tokens) {
     }
 
     /**
@@ -233,38 +278,49 @@ public final class Enforcer {
         private RoutePolicy policy;
         private long decisionCacheMaxTokens = 10_000;
         private boolean decisionCacheSet;
+        private Duration retryAfter;
 
         private Builder() {
         }
 
         /** The token verifier (required). */
         public Builder verifier(TokenVerifier verifier) {
-            if (this.verifier != null) {
-                throw new IllegalStateException("verifier is already set");
-            }
+            Settings.once(this.verifier, "verifier");
             this.verifier = Objects.requireNonNull(verifier, "verifier");
             return this;
         }
 
         /** The route policy (required). */
         public Builder policy(RoutePolicy policy) {
-            if (this.policy != null) {
-                throw new IllegalStateException("policy is already set");
-            }
+            Settings.once(this.policy, "policy");
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** How many tokens may have cached decisions; 0 turns the decision cache off. Default 10,000. */
         public Builder decisionCacheMaxTokens(long max) {
-            if (decisionCacheSet) {
-                throw new IllegalStateException("decisionCacheMaxTokens is already set");
-            }
+            Settings.once(decisionCacheSet, "decisionCacheMaxTokens");
             if (max < 0) {
                 throw new IllegalArgumentException("decisionCacheMaxTokens must be >= 0, was " + max);
             }
             this.decisionCacheMaxTokens = max;
             this.decisionCacheSet = true;
+            return this;
+        }
+
+        /**
+         * The {@code Retry-After} a 503 carries when an issuer's keys cannot be had (RFC 9110 §10.2.3), in whole
+         * seconds; default 5 s.
+         *
+         * @throws IllegalArgumentException when below one second or above one day
+         */
+        public Builder retryAfter(Duration delay) {
+            Objects.requireNonNull(delay, "retryAfter");
+            Settings.once(retryAfter, "retryAfter");
+            if (delay.getSeconds() < 1 || delay.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("retryAfter must be between 1 second and 1 day, got " + delay);
+            }
+            this.retryAfter = delay;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.scopeenforcer;
 
+import io.scopeenforcer.internal.UntrustedText;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

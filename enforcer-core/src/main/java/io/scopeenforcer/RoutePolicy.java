@@ -1,5 +1,6 @@
 package io.scopeenforcer;
 
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
 import java.io.IOException;

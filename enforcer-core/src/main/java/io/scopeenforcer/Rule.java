@@ -38,7 +38,7 @@ public final class Rule {
     }
 
     /** True for a rule written with {@code *} as its method. */
-    public boolean anyMethod() {
+    boolean anyMethod() {
         return anyMethod;
     }
 
@@ -63,17 +63,17 @@ public final class Rule {
     }
 
     /** The path variables the pattern captures, in order. */
-    public List<String> variables() {
+    List<String> variables() {
         return pattern.variableNames();
     }
 
     /** True when the pattern binds the request to the token's tenant (it has a {@code {tenant}} variable). */
-    public boolean tenantBound() {
+    boolean tenantBound() {
         return pattern.variableNames().contains("tenant");
     }
 
     /** True when the pattern binds the request to the token's realm (it has a {@code {realm}} variable). */
-    public boolean realmBound() {
+    boolean realmBound() {
         return pattern.variableNames().contains("realm");
     }
 

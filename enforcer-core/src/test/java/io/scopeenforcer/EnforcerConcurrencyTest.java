@@ -140,24 +140,24 @@ class EnforcerConcurrencyTest {
         Enforcer cached = enforcer(policy, true);
 
         String reader = tokens.get("analytics reader");
-        assertTrue(cached.decide(reader, "GET", "/paas/analytics/reports").allowed());
+        assertTrue(cached.decide(Tokens.bearer(reader), "GET", "/paas/analytics/reports").allowed());
         assertSameDecisions(cached, enforcer(policy, false), calls, "before exp");
         // Past the 5-minute tokens' exp and the 60 s skew: cached allows must turn into EXPIRED denials.
         CLOCK.advance(Duration.ofMinutes(7));
         assertSameDecisions(cached, enforcer(policy, false), calls, "after exp");
-        Decision late = cached.decide(reader, "GET", "/paas/analytics/reports");
+        Decision late = cached.decide(Tokens.bearer(reader), "GET", "/paas/analytics/reports");
         assertEquals(Decision.Reason.INVALID_TOKEN, ((Decision.Deny) late).reason(), late::toString);
-        assertTrue(cached.decide(tokens.get("stack operator, long-lived"), "GET", "/paas/stack/vm/1").allowed());
+        assertTrue(cached.decide(Tokens.bearer(tokens.get("stack operator, long-lived")), "GET", "/paas/stack/vm/1").allowed());
 
-        assertTrue(cached.verifier().stats().hits() > 0, () -> "the token cache was used: " + cached.verifier().stats());
-        assertTrue(cached.decisionStats().hits() > 0, () -> "the decision cache was used: " + cached.decisionStats());
+        assertTrue(cached.stats().tokenCache().hits() > 0, () -> "the token cache was used: " + cached.stats().tokenCache());
+        assertTrue(cached.stats().decisionCache().hits() > 0, () -> "the decision cache was used: " + cached.stats().decisionCache());
     }
 
     private static void assertSameDecisions(Enforcer cached, Enforcer uncached, List<Call> calls, String phase)
             throws Exception {
         Map<Call, Outcome> expected = new LinkedHashMap<>();
         for (Call call : calls) {
-            expected.put(call, Outcome.of(uncached.decide(call.token(), call.method(), call.path())));
+            expected.put(call, Outcome.of(uncached.decide(Tokens.bearer(call.token()), call.method(), call.path())));
         }
         assertTrue(expected.values().stream().anyMatch(Outcome::allowed), "the stream has allows");
         assertTrue(expected.values().stream().anyMatch(o -> !o.allowed()), "the stream has denials");
@@ -173,7 +173,7 @@ class EnforcerConcurrencyTest {
                     go.await();
                     for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
                         Call call = calls.get(random.nextInt(calls.size()));
-                        Outcome actual = Outcome.of(cached.decide(call.token(), call.method(), call.path()));
+                        Outcome actual = Outcome.of(cached.decide(Tokens.bearer(call.token()), call.method(), call.path()));
                         if (!actual.equals(expected.get(call)) && mismatches.size() < 10) {
                             mismatches.add(call + ": cached " + actual + " vs uncached " + expected.get(call));
                         }

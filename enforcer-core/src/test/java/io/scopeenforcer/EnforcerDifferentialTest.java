@@ -83,8 +83,8 @@ class EnforcerDifferentialTest {
             String method = home ? token.home()[0] : METHODS[random.nextInt(METHODS.length)];
             String path = home ? token.home()[1] : path(random);
             String value = token == null ? null : token.value();
-            Outcome expected = Outcome.of(uncached.decide(value, method, path));
-            Outcome actual = Outcome.of(cached.decide(value, method, path));
+            Outcome expected = Outcome.of(uncached.decide(Tokens.bearer(value), method, path));
+            Outcome actual = Outcome.of(cached.decide(Tokens.bearer(value), method, path));
             int item = i;
             assertEquals(expected, actual, () -> "item " + item + " at " + clock.instant() + ": " + method + " "
                     + path + " with " + (token == null ? "no token" : token.name()));
@@ -103,9 +103,9 @@ class EnforcerDifferentialTest {
             assertTrue(reasons.getOrDefault(reason, 0) > 0, () -> "no " + reason + " in " + reasons);
         }
         assertTrue(clock.instant().isAfter(START.plus(Duration.ofMinutes(20))), "the clock passed every exp");
-        assertTrue(cached.verifier().stats().hits() > ITEMS / 10, () -> "token cache: " + cached.verifier().stats());
-        assertTrue(cached.verifier().stats().negativeHits() > 0, () -> "negative cache: " + cached.verifier().stats());
-        assertTrue(cached.decisionStats().hits() > ITEMS / 10, () -> "decision cache: " + cached.decisionStats());
+        assertTrue(cached.stats().tokenCache().hits() > ITEMS / 10, () -> "token cache: " + cached.stats().tokenCache());
+        assertTrue(cached.stats().tokenCache().negativeHits() > 0, () -> "negative cache: " + cached.stats().tokenCache());
+        assertTrue(cached.stats().decisionCache().hits() > ITEMS / 10, () -> "decision cache: " + cached.stats().decisionCache());
     }
 
     /**

@@ -118,8 +118,8 @@ class EnforcerFuzzTest {
 
     /** Decides with both engines, checks they agree and the decision is well formed, and returns it. */
     private static Decision decideBoth(String token, String method, String path) {
-        Decision cached = CACHED.decide(token, method, path);
-        Decision uncached = UNCACHED.decide(token, method, path);
+        Decision cached = CACHED.decide(Tokens.bearer(token), method, path);
+        Decision uncached = UNCACHED.decide(Tokens.bearer(token), method, path);
         assertEquals(summary(uncached), summary(cached), () -> "cache changed the decision: " + describe(method, path));
         if (cached instanceof Decision.Deny deny) {
             assertTrue(Set.of(400, 401, 403, 405).contains(deny.status()), () -> deny + ": " + describe(method, path));

@@ -145,7 +145,7 @@ class EnforcerTest {
     void decideWhenRequestThenExpectedDecision(String method, String path, String token, int status,
             Decision.Reason reason, String required) {
         for (Enforcer enforcer : List.of(UNCACHED, CACHED, CACHED)) {
-            Decision decision = enforcer.decide(token, method, path);
+            Decision decision = enforcer.decide(Tokens.bearer(token), method, path);
             if (status == 200) {
                 assertInstanceOf(Decision.Allow.class, decision, () -> decision.toString());
                 continue;
@@ -163,7 +163,7 @@ class EnforcerTest {
     @Test
     void decideWhenAllowedThenCarriesTokenRuleAndVariables() {
         String token = token(t -> t.subject("bob").scope("urn:opc:resource:consumer:paas:stack::all"));
-        Decision.Allow allow = (Decision.Allow) CACHED.decide(token, "PUT", "/paas/stack/instances/i1");
+        Decision.Allow allow = (Decision.Allow) CACHED.decide(Tokens.bearer(token), "PUT", "/paas/stack/instances/i1");
         assertEquals("bob", allow.token().subject());
         assertEquals("/paas/{service}/**", allow.rule().pattern());
         assertEquals(Map.of("service", "stack"), allow.variables());
@@ -171,7 +171,7 @@ class EnforcerTest {
 
     @Test
     void decideWhenPublicRouteThenNoTokenLookedAt() {
-        Decision.Allow allow = (Decision.Allow) CACHED.decide("garbage", "GET", "/health");
+        Decision.Allow allow = (Decision.Allow) CACHED.decide(Tokens.bearer("garbage"), "GET", "/health");
         assertNull(allow.token());
     }
 
@@ -179,12 +179,12 @@ class EnforcerTest {
     void decideWhenSameTokenTwiceThenSecondFromDecisionCache() {
         Enforcer enforcer = enforcer(true);
         String token = token(t -> t.scope("urn:opc:resource:consumer:paas::read"));
-        Decision first = enforcer.decide(token, "GET", "/paas/analytics/a");
-        Decision second = enforcer.decide(token, "GET", "/paas/analytics/b");
+        Decision first = enforcer.decide(Tokens.bearer(token), "GET", "/paas/analytics/a");
+        Decision second = enforcer.decide(Tokens.bearer(token), "GET", "/paas/analytics/b");
         assertSame(first, second);
-        assertEquals(1, enforcer.decisionStats().hits());
-        assertEquals(1, enforcer.decisionStats().misses());
-        assertEquals(1, enforcer.verifier().stats().hits());
+        assertEquals(1, enforcer.stats().decisionCache().hits());
+        assertEquals(1, enforcer.stats().decisionCache().misses());
+        assertEquals(1, enforcer.stats().tokenCache().hits());
     }
 
     @Test
@@ -197,11 +197,11 @@ class EnforcerTest {
                         .build()).clock(clock).build())
                 .build();
         String token = idp.token().scope("urn:opc:resource:consumer::all").expiresIn(Duration.ofSeconds(10)).sign();
-        assertTrue(enforcer.decide(token, "GET", "/paas/stack/x").allowed());
+        assertTrue(enforcer.decide(Tokens.bearer(token), "GET", "/paas/stack/x").allowed());
         clock.advance(Duration.ofSeconds(9));
-        assertTrue(enforcer.decide(token, "GET", "/paas/stack/x").allowed());
+        assertTrue(enforcer.decide(Tokens.bearer(token), "GET", "/paas/stack/x").allowed());
         clock.advance(Duration.ofSeconds(1));
-        Decision.Deny deny = (Decision.Deny) enforcer.decide(token, "GET", "/paas/stack/x");
+        Decision.Deny deny = (Decision.Deny) enforcer.decide(Tokens.bearer(token), "GET", "/paas/stack/x");
         assertEquals(Decision.Reason.INVALID_TOKEN, deny.reason());
     }
 
@@ -212,7 +212,7 @@ class EnforcerTest {
                 .jwksConnectTimeout(Duration.ofMillis(200)).jwksReadTimeout(Duration.ofMillis(200)).build();
         Enforcer enforcer = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "p"))
                 .verifier(TokenVerifier.newBuilder().trust(unreachable).clock(CLOCK).build()).build();
-        Decision.Deny deny = (Decision.Deny) enforcer.decide(token(t -> t.scope("openid")), "GET", "/me");
+        Decision.Deny deny = (Decision.Deny) enforcer.decide(Tokens.bearer(token(t -> t.scope("openid"))), "GET", "/me");
         assertEquals(Decision.Reason.KEYS_UNAVAILABLE, deny.reason());
         assertEquals(503, deny.status());
     }
@@ -222,11 +222,11 @@ class EnforcerTest {
         Enforcer enforcer = enforcer(true);
         String token = token(t -> t.scope("applications:read").tenant("acme").realm("prod"));
         for (int i = 0; i < Enforcer.DECISIONS_PER_TOKEN * 3; i++) {
-            assertTrue(enforcer.decide(token, "GET", "/v1/tenants/acme/realms/prod/applications/a" + i).allowed());
+            assertTrue(enforcer.decide(Tokens.bearer(token), "GET", "/v1/tenants/acme/realms/prod/applications/a" + i).allowed());
         }
-        assertEquals(Enforcer.DECISIONS_PER_TOKEN * 3, enforcer.decisionStats().misses());
-        assertTrue(enforcer.decide(token, "GET", "/v1/tenants/acme/realms/prod/applications/a1").allowed());
-        assertEquals(1, enforcer.decisionStats().hits());
+        assertEquals(Enforcer.DECISIONS_PER_TOKEN * 3, enforcer.stats().decisionCache().misses());
+        assertTrue(enforcer.decide(Tokens.bearer(token), "GET", "/v1/tenants/acme/realms/prod/applications/a1").allowed());
+        assertEquals(1, enforcer.stats().decisionCache().hits());
     }
 
     @ParameterizedTest
@@ -234,7 +234,7 @@ class EnforcerTest {
     void decideWhenVariableCannotFormScopeThenDenied(String path) {
         String token = token(t -> t.scope("urn:opc:resource:consumer::all applications:read").tenant("acme")
                 .realm("prod"));
-        assertFalse(CACHED.decide(token, "GET", path).allowed());
+        assertFalse(CACHED.decide(Tokens.bearer(token), "GET", path).allowed());
     }
 
     /** Found by EnforcerFuzzTest: the description quoted a scope filled from a path variable in full (~4 KB). */
@@ -245,7 +245,7 @@ class EnforcerTest {
         String resource = "r".repeat(length);
         for (Enforcer enforcer : List.of(UNCACHED, CACHED)) {
             Decision.Deny deny = assertInstanceOf(Decision.Deny.class,
-                    enforcer.decide(token, "PATCH", "/v1/tenants/acme/realms/prod/" + resource + "/x"));
+                    enforcer.decide(Tokens.bearer(token), "PATCH", "/v1/tenants/acme/realms/prod/" + resource + "/x"));
             assertEquals(Decision.Reason.INSUFFICIENT_SCOPE, deny.reason());
             assertEquals(List.of(resource + ":update"), deny.requiredScopes());
             assertTrue(deny.description().length() <= "the token lacks ".length() + Enforcer.MAX_LISTED,
@@ -259,9 +259,12 @@ class EnforcerTest {
         assertEquals("verifier is required",
                 assertThrows(IllegalStateException.class, () -> Enforcer.newBuilder().build()).getMessage());
         assertEquals("policy is required", assertThrows(IllegalStateException.class,
-                () -> Enforcer.newBuilder().verifier(CACHED.verifier()).build()).getMessage());
-        assertThrows(IllegalStateException.class,
-                () -> Enforcer.newBuilder().policy(CACHED.policy()).policy(CACHED.policy()));
+                () -> Enforcer.newBuilder().verifier(TokenVerifier.newBuilder().trust(IDP.trustedIssuer()).build())
+                        .build()).getMessage());
+        RoutePolicy policy = RoutePolicy.parse(POLICY, "test.policy");
+        assertEquals("policy was already set", assertThrows(IllegalStateException.class,
+                () -> Enforcer.newBuilder().policy(policy).policy(policy)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Enforcer.newBuilder().retryAfter(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> Enforcer.newBuilder().decisionCacheMaxTokens(-1));
         assertThrows(NullPointerException.class, () -> CACHED.decide(null, null, "/"));
     }

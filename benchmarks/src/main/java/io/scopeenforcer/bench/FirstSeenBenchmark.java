@@ -8,7 +8,7 @@ import io.scopeenforcer.Decision;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter;
-import io.scopeenforcer.token.CacheStats;
+import io.scopeenforcer.token.TokenCacheStats;
 import io.scopeenforcer.token.TrustedIssuer;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -91,7 +91,7 @@ public class FirstSeenBenchmark {
             spring.doFilter(request.reset(), response.clear(), chain);
             nimbus.process(tokens[i], null);
             if (chain.passed != before + 2 || response.getStatus() != 200
-                    || !enforcer.decide(tokens[i + 4], request.getMethod(), request.getRequestURI()).allowed()) {
+                    || !enforcer.decide("Bearer " + tokens[i + 4], request.getMethod(), request.getRequestURI()).allowed()) {
                 throw new IllegalStateException("a benchmark request was denied: " + request.getMethod() + " "
                         + request.getRequestURI() + " -> " + request.getAttribute(ScopeEnforcementFilter.DECISION_ATTRIBUTE));
             }
@@ -103,8 +103,8 @@ public class FirstSeenBenchmark {
     /** Proof of method: within an iteration, no token came from the cache. */
     @TearDown(Level.Iteration)
     public void checkNoCacheHits() {
-        CacheStats stats = enforcer.verifier().stats();
-        if (stats.hits() != 0 || enforcer.decisionStats().hits() != 0) {
+        TokenCacheStats stats = enforcer.stats().tokenCache();
+        if (stats.hits() != 0 || enforcer.stats().decisionCache().hits() != 0) {
             throw new IllegalStateException("a first-seen benchmark hit a cache: " + stats);
         }
     }
@@ -141,7 +141,7 @@ public class FirstSeenBenchmark {
     public Decision decide() {
         int i = nextFresh();
         StubRequest request = requests[i];
-        return enforcer.decide(tokens[i], request.getMethod(), request.getRequestURI());
+        return enforcer.decide(request.getHeader("Authorization"), request.getMethod(), request.getRequestURI());
     }
 
     // The request's attributes are dropped after the call too, as a container recycles a finished request:

@@ -52,7 +52,7 @@ public final class HeapPerToken {
         long after = usedAfterGc();
         double perToken = (double) (after - before) / count;
         System.out.printf(Locale.ROOT, "token cache:            %,d tokens cached, %,.0f bytes per cached token"
-                + " (token string alone: %,d bytes)%n", verifier.cachedTokens(), perToken, stringBytes(length));
+                + " (token string alone: %,d bytes)%n", verifier.stats().size(), perToken, stringBytes(length));
 
         // 2. The engine: token cache plus one cached decision per token (the request stream's routes).
         Enforcer enforcer = Enforcer.newBuilder()
@@ -62,14 +62,14 @@ public final class HeapPerToken {
         before = usedAfterGc();
         for (int i = 0; i < count; i++) {
             String[] route = Fixtures.ROUTES.get(i % Fixtures.ROUTES.size());
-            Decision d = enforcer.decide(new String(tokens.get(i)), route[0], route[1]);
+            Decision d = enforcer.decide("Bearer " + new String(tokens.get(i)), route[0], route[1]);
             if (!d.allowed()) {
                 throw new IllegalStateException("denied: " + d);
             }
         }
         after = usedAfterGc();
         System.out.printf(Locale.ROOT, "engine (token+decision): %,d tokens, %,.0f bytes per token with one cached"
-                + " decision%n", enforcer.verifier().cachedTokens(), (double) (after - before) / count);
+                + " decision%n", enforcer.stats().tokenCache().size(), (double) (after - before) / count);
         enforcer = null;
 
         // 3. The bound: twice as many tokens as cache-max-entries.
@@ -80,12 +80,12 @@ public final class HeapPerToken {
         before = usedAfterGc();
         for (int i = 0; i < count; i++) {
             String[] route = Fixtures.ROUTES.get(i % Fixtures.ROUTES.size());
-            bounded.decide(new String(tokens.get(i)), route[0], route[1]);
+            bounded.decide("Bearer " + new String(tokens.get(i)), route[0], route[1]);
         }
         after = usedAfterGc();
         System.out.printf(Locale.ROOT, "bound: cache-max-entries=%,d, %,d tokens offered -> %,d cached, heap %,.1f MB"
                 + " (%,.0f bytes per offered token, %,.0f per allowed entry)%n", max, count,
-                bounded.verifier().cachedTokens(), (after - before) / 1e6, (double) (after - before) / count,
+                bounded.stats().tokenCache().size(), (after - before) / 1e6, (double) (after - before) / count,
                 (double) (after - before) / max);
     }
 

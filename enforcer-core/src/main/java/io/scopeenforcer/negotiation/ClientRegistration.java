@@ -1,7 +1,7 @@
 package io.scopeenforcer.negotiation;
 
-import io.scopeenforcer.UntrustedText;
 import io.scopeenforcer.internal.Settings;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.scope.ScopeSet;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.scopeenforcer.negotiation;
 
-import io.scopeenforcer.UntrustedText;
 import io.scopeenforcer.internal.Settings;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.negotiation.NegotiationResult.Granted;
 import io.scopeenforcer.negotiation.NegotiationResult.Refused;
 import io.scopeenforcer.scope.Scope;

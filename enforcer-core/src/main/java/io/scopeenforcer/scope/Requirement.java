@@ -1,6 +1,6 @@
 package io.scopeenforcer.scope;
 
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;

@@ -36,14 +36,6 @@ public enum TokenFailure {
         this.description = description;
     }
 
-    /**
-     * True only for {@link #KEYS_UNAVAILABLE}: the token may well be good, so the answer is 503 with
-     * {@code Retry-After}, not {@code invalid_token}.
-     */
-    public boolean keysUnavailable() {
-        return this == KEYS_UNAVAILABLE;
-    }
-
     /** A short description, safe to send to a client: it never holds token content. */
     String description() {
         return description;

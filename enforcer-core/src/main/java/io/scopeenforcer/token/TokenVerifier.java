@@ -17,7 +17,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.scope.ScopeSet;
 import java.text.ParseException;
@@ -199,33 +199,11 @@ public final class TokenVerifier {
     }
 
     /**
-     * True when {@code token} is, character for character, a token this verifier verified and holds in its
-     * cache, unexpired. Never verifies; counts nothing and leaves the cache's recency as it is. Public for the
-     * servlet filter, which skips its RFC 6750 syntax scan of the header for such a token (a verified token is a
-     * compact JWS, so the scan could not fail) and so never makes a cached request walk the whole token twice.
-     *
-     * @throws NullPointerException when {@code token} is null
-     */
-    public boolean isCachedVerified(String token) {
-        Objects.requireNonNull(token, "token");
-        if (positive == null || token.length() > maxTokenLength) {
-            return false;
-        }
-        CachedToken cached = positive.policy().getIfPresentQuietly(new TokenKey(token));
-        return cached != null && clock.millis() < cached.validUntilMillis;
-    }
-
-    /**
      * A snapshot of the cache counters. With caching off, every verification counts as a miss.
      */
-    public CacheStats stats() {
-        return new CacheStats(hits.sum(), negativeHits.sum(), misses.sum(), evictions.sum(),
+    public TokenCacheStats stats() {
+        return new TokenCacheStats(hits.sum(), negativeHits.sum(), misses.sum(), evictions.sum(),
                 positive == null ? 0 : positive.estimatedSize(), negative == null ? 0 : negative.estimatedSize());
-    }
-
-    /** How many verified tokens are cached (an estimate, as Caffeine counts). */
-    public long cachedTokens() {
-        return positive == null ? 0 : positive.estimatedSize();
     }
 
     /** The trusted issuers and the settings; no key material. */
@@ -318,7 +296,13 @@ public final class TokenVerifier {
         try {
             claims = JWTClaimsSet.parse(rawClaims);
         } catch (ParseException e) {
-            return invalid(TokenFailure.MALFORMED, "the token claims are not a valid JSON object");
+            // The payload is one JSON object (parsed above): Nimbus refuses it only for a registered claim of the
+            // wrong JSON type (RFC 7519 §4.1), e.g. "sub": {} or "exp": true. Name the fault as checkClaims does
+            // for the same claims Nimbus lets through ("sub": 5, "nbf": 1e20), so one fault has one description.
+            return invalid(TokenFailure.MALFORMED, ClaimsJson.epochSeconds(rawClaims, "exp") == ClaimsJson.OUT_OF_RANGE
+                    || ClaimsJson.epochSeconds(rawClaims, "nbf") == ClaimsJson.OUT_OF_RANGE
+                    || ClaimsJson.epochSeconds(rawClaims, "iat") == ClaimsJson.OUT_OF_RANGE
+                    ? "a token time claim is not a number of seconds in range" : "a token claim has the wrong type");
         }
         String iss = claims.getIssuer();
         TrustedIssuer issuer = iss == null ? null : issuers.get(iss);

@@ -38,7 +38,7 @@ class TokenCacheTest {
         TokenResult first = verifier.verify(token);
         assertNull(failureOf(first));
         assertSame(first, verifier.verify(token), "a hit returns the cached result");
-        assertEquals(new CacheStats(1, 0, 1, 0, 1, 0), verifier.stats());
+        assertEquals(new TokenCacheStats(1, 0, 1, 0, 1, 0), verifier.stats());
 
         clock.advance(Duration.ofMillis(59_999));
         assertNull(failureOf(verifier.verify(token)), "one millisecond before exp");
@@ -47,7 +47,7 @@ class TokenCacheTest {
         clock.advance(Duration.ofMillis(1));
         assertEquals(TokenFailure.EXPIRED, failureOf(verifier.verify(token)), "at exp, never stale");
         verifier.cleanUp();
-        assertEquals(0, verifier.cachedTokens());
+        assertEquals(0, verifier.stats().size());
         assertEquals(TokenFailure.EXPIRED, failureOf(verifier.verify(token)));
     }
 
@@ -88,12 +88,12 @@ class TokenCacheTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(TokenFailure.BAD_SIGNATURE, failureOf(verifier.verify(forged)));
         }
-        CacheStats stats = verifier.stats();
+        TokenCacheStats stats = verifier.stats();
         assertEquals(1, stats.misses());
         assertEquals(4, stats.negativeHits());
         assertEquals(0, stats.hits());
         assertEquals(1, stats.negativeSize());
-        assertEquals(0, verifier.cachedTokens());
+        assertEquals(0, verifier.stats().size());
         assertEquals(0.8, stats.hitRate(), 1e-9);
 
         clock.advance(Duration.ofSeconds(5));
@@ -135,8 +135,8 @@ class TokenCacheTest {
         String token = IDP.token().sign();
         verifier.verify(token);
         verifier.verify(token);
-        assertEquals(new CacheStats(0, 0, 2, 0, 0, 0), verifier.stats());
-        assertEquals(0, verifier.cachedTokens());
+        assertEquals(new TokenCacheStats(0, 0, 2, 0, 0, 0), verifier.stats());
+        assertEquals(0, verifier.stats().size());
     }
 
     @Test
@@ -150,8 +150,8 @@ class TokenCacheTest {
             verifier.verify(IDP.token().signedWith(IDP.ed25519()).audience("urn:nope-" + i).sign());
         }
         verifier.cleanUp();
-        CacheStats stats = verifier.stats();
-        assertTrue(verifier.cachedTokens() <= 50, "positive size " + verifier.cachedTokens());
+        TokenCacheStats stats = verifier.stats();
+        assertTrue(verifier.stats().size() <= 50, "positive size " + verifier.stats().size());
         assertTrue(stats.negativeSize() <= 5, "negative size " + stats.negativeSize());
         assertTrue(stats.evictions() >= 250 + 95, "evictions " + stats.evictions());
     }
@@ -206,7 +206,7 @@ class TokenCacheTest {
         } finally {
             executor.shutdownNow();
         }
-        CacheStats stats = cached.stats();
+        TokenCacheStats stats = cached.stats();
         assertEquals(threads * 800L, stats.hits() + stats.negativeHits() + stats.misses());
         assertTrue(stats.hits() > 0 && stats.negativeHits() > 0, stats::toString);
     }

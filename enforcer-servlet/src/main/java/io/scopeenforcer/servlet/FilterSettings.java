@@ -2,12 +2,33 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
+import io.scopeenforcer.internal.EngineAccess;
+import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.Rule;
 import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.TrustedIssuer;
+import static io.scopeenforcer.servlet.FilterParameter.ALGORITHMS;
+import static io.scopeenforcer.servlet.FilterParameter.AUDIENCE;
+import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_ENTRIES;
+import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_TTL;
+import static io.scopeenforcer.servlet.FilterParameter.CHALLENGE_REALM;
+import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
+import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
+import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
+import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
+import static io.scopeenforcer.servlet.FilterParameter.MAX_TOKEN_LENGTH;
+import static io.scopeenforcer.servlet.FilterParameter.MODE;
+import static io.scopeenforcer.servlet.FilterParameter.POLICY;
+import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
+import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
+import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
+import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
+import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
+
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
@@ -19,26 +40,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The filter's configuration, read once: the engine, the mode and how responses look. Immutable. */
 final class FilterSettings {
 
-    /** Every parameter name the filter reads (docs/architecture.md §11). */
-    static final List<String> NAMES = List.of("issuer", "jwks-uri", "jwks-file", "audience", "algorithms",
-            "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode", "cache-max-entries",
-            "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type", "max-token-length");
-
-    /** {@link TrustedIssuer.Builder} setting names and the parameters that feed them. */
-    private static final Map<String, String> ISSUER_SETTINGS = Map.of("jwksUri", "jwks-uri", "jwksFile", "jwks-file",
-            "algorithms", "algorithms", "audiences", "audience", "clockSkew", "clock-skew",
-            "strictTokenType", "strict-token-type");
+    private static final System.Logger LOG = System.getLogger(ScopeEnforcementFilter.class.getName());
 
     private final Enforcer enforcer;
     private final Mode mode;
@@ -51,12 +66,13 @@ final class FilterSettings {
         this.enforcer = b.enforcer;
         this.mode = b.mode;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm, metadataUrl, b.retryAfterSeconds);
-        this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, enforcer.policy());
+        this.responses = new Responses(b.realm, metadataUrl);
+        RoutePolicy policy = EngineAccess.policy(enforcer);
+        this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, policy);
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
-        this.policyWarnings = enforcer.policy().warnings();
+        this.policyWarnings = policy.warnings();
     }
 
     static Builder newBuilder() {
@@ -92,69 +108,118 @@ final class FilterSettings {
     }
 
     /**
-     * Reads web.xml init-params, then context params, then system properties {@code enforcer.<name>}.
+     * Reads each {@link FilterParameter} from web.xml init-params, then context params {@code enforcer.<name>},
+     * then system properties {@code enforcer.<name>}. Context params without the prefix belong to the web app
+     * and other libraries, and are never read.
      *
-     * @throws IllegalArgumentException naming the parameter and why
+     * @throws BadParameter naming the parameter and why; also for a name no parameter has
      */
     static FilterSettings fromConfig(FilterConfig config) {
         ServletContext context = config.getServletContext();
-        UnaryOperator<String> lookup = name -> {
-            String value = config.getInitParameter(name);
-            if (value == null && context != null) {
-                value = context.getInitParameter(name);
-            }
-            if (value == null) {
-                value = System.getProperty("enforcer." + name);
-            }
-            return value == null || value.isBlank() ? null : value.strip();
-        };
-        return fromParameters(lookup, context);
+        checkNames(config, context);
+        return fromParameters(parameter -> lookup(parameter, config, context), context);
     }
 
-    static FilterSettings fromParameters(UnaryOperator<String> get, ServletContext context) {
-        String issuer = required(get, "issuer");
-        String jwksUri = get.apply("jwks-uri");
-        String jwksFile = get.apply("jwks-file");
+    private static String lookup(FilterParameter parameter, FilterConfig config, ServletContext context) {
+        List<String> names = parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
+                : List.of(parameter.parameterName(), parameter.deprecatedAlias());
+        // Source before name: an init-param under the deprecated name still beats a context param.
+        List<Function<String, String>> sources = List.of(
+                config::getInitParameter,
+                name -> context == null ? null : context.getInitParameter(FilterParameter.PREFIX + name),
+                name -> System.getProperty(FilterParameter.PREFIX + name));
+        for (Function<String, String> source : sources) {
+            for (String name : names) {
+                String value = source.apply(name);
+                if (value != null) {
+                    if (!name.equals(parameter.parameterName())) {
+                        LOG.log(System.Logger.Level.WARNING, "scope-enforcer: parameter {0} is deprecated; use {1}",
+                                name, parameter.parameterName());
+                    }
+                    return value.isBlank() ? null : value.strip();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fails on any name the filter does not read: every init-param (the filter owns them all), and every context
+     * param and system property that starts with {@code enforcer.}.
+     */
+    private static void checkNames(FilterConfig config, ServletContext context) {
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            checkName(name, name);
+        }
+        if (context != null) {
+            for (String name : Collections.list(context.getInitParameterNames())) {
+                if (name.startsWith(FilterParameter.PREFIX)) {
+                    checkName(name, name.substring(FilterParameter.PREFIX.length()));
+                }
+            }
+        }
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(FilterParameter.PREFIX)) {
+                checkName(name, name.substring(FilterParameter.PREFIX.length()));
+            }
+        }
+    }
+
+    private static void checkName(String written, String name) {
+        if (FilterParameter.named(name).isPresent()) {
+            return;
+        }
+        String quoted = UntrustedText.quote(written);
+        throw new BadParameter(quoted, "unknown parameter" + FilterParameter.closest(name)
+                .map(p -> "; did you mean " + p.parameterName() + "?")
+                .orElse("; the filter reads " + String.join(", ", FilterParameter.names())), null);
+    }
+
+    /**
+     * Builds the settings from a parameter lookup (null for unset).
+     *
+     * @throws BadParameter naming the parameter and why
+     */
+    static FilterSettings fromParameters(Function<FilterParameter, String> get, ServletContext context) {
+        String issuer = required(get, ISSUER);
+        String jwksUri = get.apply(JWKS_URI);
+        String jwksFile = get.apply(JWKS_FILE);
         if ((jwksUri == null) == (jwksFile == null)) {
-            throw new IllegalArgumentException("give exactly one of jwks-uri and jwks-file");
+            throw new BadParameter(JWKS_URI.parameterName(), "give exactly one of jwks-uri and jwks-file", null);
         }
+        FilterParameter keySource = jwksUri != null ? JWKS_URI : JWKS_FILE;
+        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile): each checks its own value.
         TrustedIssuer.Builder<?> trusted = jwksUri != null
-                ? build("jwks-uri", () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
-                : build("jwks-file", () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
-        String audiences = required(get, "audience");
-        apply("audience", () -> trusted.audiences(list(audiences)));
-        ifSet(get, "algorithms", v -> trusted.algorithms(list(v)));
-        ifSet(get, "clock-skew", v -> trusted.clockSkew(duration(v)));
-        ifSet(get, "strict-token-type", v -> trusted.strictTokenType(bool(v)));
-        TrustedIssuer trustedIssuer;
-        try {
-            trustedIssuer = trusted.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // build() checks what depends on several settings (a plain-http jwks-uri off loopback) and names
-            // them in the builder's terms: name the parameter instead.
-            String parameter = issuerParameterIn(e.getMessage(), issuer);
-            throw new IllegalArgumentException("parameter " + parameter + ": " + e.getMessage(), e);
-        }
+                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+                : build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
+        String audiences = required(get, AUDIENCE);
+        apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
+        ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
+        ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
+        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
+        // accepted algorithm): every single value was checked by the setter that took it.
+        TrustedIssuer trustedIssuer = build(keySource, trusted::build);
 
         TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
-        ifSet(get, "scope-claims", v -> verifier.scopeClaims(list(v)));
-        ifSet(get, "tenant-claim", verifier::tenantClaim);
-        ifSet(get, "realm-claim", verifier::realmClaim);
-        ifSet(get, "cache-max-entries", v -> verifier.cacheMaxEntries(number(v)));
-        ifSet(get, "cache-max-ttl", v -> verifier.cacheMaxTtl(duration(v)));
-        ifSet(get, "max-token-length", v -> verifier.maxTokenLength(Math.toIntExact(number(v))));
-        TokenVerifier tokenVerifier = build("issuer", verifier::build);
+        ifSet(get, SCOPE_CLAIMS, v -> verifier.scopeClaims(list(v)));
+        ifSet(get, TENANT_CLAIM, verifier::tenantClaim);
+        ifSet(get, REALM_CLAIM, verifier::realmClaim);
+        ifSet(get, CACHE_MAX_ENTRIES, v -> verifier.cacheMaxEntries(number(v)));
+        ifSet(get, CACHE_MAX_TTL, v -> verifier.cacheMaxTtl(duration(v)));
+        ifSet(get, MAX_TOKEN_LENGTH, v -> verifier.maxTokenLength(Math.toIntExact(number(v))));
+        TokenVerifier tokenVerifier = build(ISSUER, verifier::build);
 
-        String policyName = required(get, "policy");
-        RoutePolicy policy = build("policy", () -> loadPolicy(policyName, context));
+        String policyName = required(get, POLICY);
+        RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
-        ifSet(get, "cache-max-entries", v -> engine.decisionCacheMaxTokens(number(v)));
+        ifSet(get, CACHE_MAX_ENTRIES, v -> engine.decisionCacheMaxTokens(number(v)));
+        ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
-        ifSet(get, "mode", v -> settings.mode(mode(v)));
-        ifSet(get, "realm", settings::realm);
-        ifSet(get, "resource-metadata", settings::resourceMetadata);
-        ifSet(get, "retry-after", v -> settings.retryAfterSeconds(number(v)));
+        ifSet(get, MODE, v -> settings.mode(mode(v)));
+        ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
+        ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
         return settings.build();
     }
 
@@ -220,35 +285,21 @@ final class FilterSettings {
                 + ",\"bearer_methods_supported\":[\"header\"]}";
     }
 
-    /** The parameter behind a {@link TrustedIssuer.Builder} setting named in its message; else {@code issuer}. */
-    static String issuerParameterIn(String message, String issuer) {
-        if (message == null) {
-            return "issuer";
-        }
-        String prefix = "issuer " + issuer + ": ";
-        String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-        String parameter = "issuer";
-        int first = Integer.MAX_VALUE;
-        for (Map.Entry<String, String> setting : ISSUER_SETTINGS.entrySet()) {
-            int at = text.indexOf(setting.getKey());
-            if (at >= 0 && at < first) {
-                first = at;
-                parameter = setting.getValue();
-            }
-        }
-        return parameter;
-    }
-
-    private static String required(UnaryOperator<String> get, String name) {
-        String value = get.apply(name);
+    private static String required(Function<FilterParameter, String> get, FilterParameter parameter) {
+        String value = get.apply(parameter);
         if (value == null) {
-            throw new IllegalArgumentException("parameter " + name + " is required");
+            throw new BadParameter(parameter.parameterName(), "is required", null);
         }
         return value;
     }
 
     private static URI httpUrl(String value) {
-        URI uri = URI.create(value);
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + UntrustedText.quote(value));
+        }
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
             throw new IllegalArgumentException("must be an http or https URL");
         }
@@ -256,26 +307,50 @@ final class FilterSettings {
     }
 
     /** Hands a set parameter to {@code setter}, naming the parameter in any complaint. */
-    private static void ifSet(UnaryOperator<String> get, String name, Consumer<String> setter) {
-        String value = get.apply(name);
+    private static void ifSet(Function<FilterParameter, String> get, FilterParameter parameter,
+            Consumer<String> setter) {
+        String value = get.apply(parameter);
         if (value != null) {
-            apply(name, () -> setter.accept(value));
+            apply(parameter, () -> setter.accept(value));
         }
     }
 
-    private static void apply(String name, Runnable setter) {
+    private static void apply(FilterParameter parameter, Runnable setter) {
         try {
             setter.run();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException("parameter " + name + ": " + e.getMessage(), e);
+            throw new BadParameter(parameter.parameterName(), e.getMessage(), e);
         }
     }
 
-    private static <T> T build(String name, java.util.function.Supplier<T> builder) {
+    private static <T> T build(FilterParameter parameter, Supplier<T> builder) {
         try {
             return builder.get();
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("parameter " + name + ": " + e.getMessage(), e);
+            throw new BadParameter(parameter.parameterName(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A bad or unknown parameter, naming it; {@link ScopeEnforcementFilter#init} turns it into a
+     * {@link ConfigurationException}.
+     */
+    static final class BadParameter extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String parameter;
+
+        BadParameter(String parameter, String message, Throwable cause) {
+            super("parameter " + parameter + ": " + message, cause);
+            this.parameter = parameter;
+        }
+
+        String parameter() {
+            return parameter;
+        }
+
+        /** The message without the {@code parameter <name>: } prefix. */
+        String reason() {
+            return getMessage().substring(("parameter " + parameter + ": ").length());
         }
     }
 
@@ -332,8 +407,8 @@ final class FilterSettings {
         private Enforcer enforcer;
         private Mode mode = Mode.ENFORCING;
         private String realm = "api";
+        private boolean realmSet;
         private String resource;
-        private long retryAfterSeconds = 5;
         private List<String> issuers = List.of();
 
         private Builder() {
@@ -349,8 +424,10 @@ final class FilterSettings {
             return this;
         }
 
-        Builder realm(String realm) {
+        Builder challengeRealm(String realm) {
+            Settings.once(realmSet, "challengeRealm");
             this.realm = realm;
+            this.realmSet = true;
             return this;
         }
 
@@ -361,14 +438,6 @@ final class FilterSettings {
                 throw new IllegalArgumentException("must be an absolute URL without query or fragment");
             }
             this.resource = resource;
-            return this;
-        }
-
-        Builder retryAfterSeconds(long seconds) {
-            if (seconds < 1) {
-                throw new IllegalArgumentException("retry-after must be at least 1 second");
-            }
-            this.retryAfterSeconds = seconds;
             return this;
         }
 

@@ -13,13 +13,12 @@ import java.util.List;
 final class Responses {
 
     private final String challengePrefix;
-    private final long retryAfterSeconds;
 
     /**
      * @param realm the challenge's {@code realm}, or null
      * @param resourceMetadataUrl the challenge's {@code resource_metadata} (RFC 9728 §5.1), or null
      */
-    Responses(String realm, String resourceMetadataUrl, long retryAfterSeconds) {
+    Responses(String realm, String resourceMetadataUrl) {
         StringBuilder prefix = new StringBuilder("Bearer");
         String separator = " ";
         if (realm != null) {
@@ -30,7 +29,6 @@ final class Responses {
             prefix.append(separator).append("resource_metadata=\"").append(quotable(resourceMetadataUrl)).append('"');
         }
         this.challengePrefix = prefix.toString();
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** The {@code WWW-Authenticate} value for a denial, or null when the denial carries none. */
@@ -60,11 +58,11 @@ final class Responses {
         if (challenge != null) {
             response.setHeader("WWW-Authenticate", challenge);
         }
-        if (deny.reason() == Decision.Reason.METHOD_NOT_ALLOWED) {
-            response.setHeader("Allow", Decision.ALLOWED_METHODS);
+        if (deny.allowHeader() != null) {
+            response.setHeader("Allow", deny.allowHeader());
         }
-        if (deny.reason() == Decision.Reason.KEYS_UNAVAILABLE) {
-            response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        if (deny.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Long.toString(deny.retryAfterSeconds()));
         }
         response.setHeader("Cache-Control", "no-store");
         byte[] body = problem(deny).getBytes(StandardCharsets.UTF_8);

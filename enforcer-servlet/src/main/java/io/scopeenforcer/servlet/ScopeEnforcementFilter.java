@@ -2,7 +2,8 @@ package io.scopeenforcer.servlet;
 
 import io.scopeenforcer.Decision;
 import io.scopeenforcer.Enforcer;
-import io.scopeenforcer.UntrustedText;
+import io.scopeenforcer.internal.UntrustedText;
+import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.token.VerifiedToken;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -11,13 +12,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.util.EnumMap;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,12 +88,12 @@ public final class ScopeEnforcementFilter implements Filter {
         }
         try {
             settings = FilterSettings.fromConfig(config);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ServletException("scope-enforcer: " + e.getMessage(), e);
+        } catch (FilterSettings.BadParameter e) {
+            throw new ConfigurationException(e.parameter(), e.reason(), e);
         }
         settings.policyWarnings().forEach(w -> LOG.log(Level.WARNING, "scope-enforcer policy: {0}", w));
         LOG.log(Level.INFO, "scope-enforcer: {0} mode, {1} rules", settings.mode(),
-                settings.enforcer().policy().rules().size());
+                EngineAccess.policy(settings.enforcer()).rules().size());
     }
 
     /** Enforces the policy on one request. */
@@ -114,26 +114,21 @@ public final class ScopeEnforcementFilter implements Filter {
             serveMetadata(s, response, "HEAD".equals(request.getMethod()));
             return;
         }
+        Enumeration<String> headers = request.getHeaders("Authorization");
+        String authorization = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
+        String problem = RequestChecks.problem(request, headers);
         Decision decision;
-        BearerExtractor.Result bearer = BearerExtractor.extract(request);
-        String problem = bearer.problem();
-        if (problem == null && bearer.token() != null
-                && !s.enforcer().verifier().isCachedVerified(bearer.token())) {
-            // The scan of the token's characters is skipped for a token that verified before: it could not fail
-            // (see BearerExtractor.candidate), and it is the longest loop of a cached request.
-            problem = BearerExtractor.checkToken(bearer.token());
-        }
         if (problem != null) {
             decision = Decision.Deny.invalidRequest(problem);
         } else if (path == null) {
             decision = Decision.Deny.invalidRequest("the request path is outside the context path");
         } else {
-            decision = s.enforcer().decide(bearer.token(), request.getMethod(), path);
+            decision = s.enforcer().decide(authorization, request.getMethod(), path);
         }
         request.setAttribute(DECISION_ATTRIBUTE, decision);
         if (decision instanceof Decision.Allow allow) {
             allowed.increment();
-            chain.doFilter(allow.token() == null ? request : new AuthenticatedRequest(request, allow.token()), response);
+            chain.doFilter(new EnforcedRequest(request, allow.token()), response);
             return;
         }
         Decision.Deny deny = (Decision.Deny) decision;
@@ -141,7 +136,7 @@ public final class ScopeEnforcementFilter implements Filter {
         audit(s, request, deny);
         if (s.mode() == Mode.PERMISSIVE) {
             permitted.increment();
-            chain.doFilter(request, response);
+            chain.doFilter(new EnforcedRequest(request, null), response);
             return;
         }
         s.responses().write(response, deny);
@@ -155,7 +150,7 @@ public final class ScopeEnforcementFilter implements Filter {
                 s.mode() == Mode.PERMISSIVE ? "would deny" : "deny",
                 UntrustedText.quote(request.getMethod()), UntrustedText.quote(request.getRequestURI()),
                 deny.status(), deny.reason(), deny.rule() == null ? "none" : deny.rule().source(),
-                UntrustedText.quote(deny.description()));
+                "'" + UntrustedText.sanitize(deny.description()) + "'");
     }
 
     private static String pathWithinContext(HttpServletRequest request) {
@@ -187,12 +182,12 @@ public final class ScopeEnforcementFilter implements Filter {
         denied.forEach((reason, count) -> byReason.put(reason, count.sum()));
         FilterSettings s = settings;
         return new Stats(allowed.sum(), Map.copyOf(byReason), permitted.sum(),
-                s == null ? null : s.enforcer().verifier().stats(),
-                s == null ? null : s.enforcer().decisionStats());
+                s == null ? null : s.enforcer().stats().tokenCache(),
+                s == null ? null : s.enforcer().stats().decisionCache());
     }
 
-    /** The engine, once initialized (for tests and metrics), else null. */
-    public Enforcer enforcer() {
+    /** The engine, once initialized, else null; for this package's tests. */
+    Enforcer enforcer() {
         FilterSettings s = settings;
         return s == null ? null : s.enforcer();
     }
@@ -212,42 +207,7 @@ public final class ScopeEnforcementFilter implements Filter {
      * @param decisionCache the decision cache's statistics
      */
     public record Stats(long allowed, Map<Decision.Reason, Long> deniedByReason, long permissivePassed,
-            io.scopeenforcer.token.CacheStats tokenCache, Enforcer.DecisionStats decisionCache) {
-    }
-
-    /** Exposes the verified token as the request's principal and its scopes as roles. */
-    static final class AuthenticatedRequest extends HttpServletRequestWrapper {
-        private final VerifiedToken token;
-        private final Principal principal;
-
-        AuthenticatedRequest(HttpServletRequest request, VerifiedToken token) {
-            super(request);
-            this.token = token;
-            String name = token.subject();
-            this.principal = () -> name;
-            request.setAttribute(TOKEN_ATTRIBUTE, token);
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            return principal;
-        }
-
-        @Override
-        public String getRemoteUser() {
-            return principal.getName();
-        }
-
-        /** True for a scope the token was granted, compared exactly (no hierarchy). */
-        @Override
-        public boolean isUserInRole(String role) {
-            return role != null && token.scopes().contains(role);
-        }
-
-        @Override
-        public String getAuthType() {
-            return "Bearer";
-        }
+            io.scopeenforcer.token.TokenCacheStats tokenCache, Enforcer.DecisionCacheStats decisionCache) {
     }
 
     /** Builds a filter in code; each setting once. */
@@ -269,9 +229,12 @@ public final class ScopeEnforcementFilter implements Filter {
             return this;
         }
 
-        /** The {@code realm} of the {@code WWW-Authenticate} challenge; default {@code api}. */
-        public Builder realm(String realm) {
-            settings.realm(Objects.requireNonNull(realm, "realm"));
+        /**
+         * The {@code realm} of the {@code WWW-Authenticate} challenge (RFC 6750 §3), default {@code api}; not the
+         * identity realm a token is bound to.
+         */
+        public Builder challengeRealm(String realm) {
+            settings.challengeRealm(Objects.requireNonNull(realm, "challengeRealm"));
             return this;
         }
 
@@ -284,12 +247,6 @@ public final class ScopeEnforcementFilter implements Filter {
         public Builder resourceMetadata(String resourceIdentifier, String... authorizationServers) {
             settings.resourceMetadata(Objects.requireNonNull(resourceIdentifier, "resourceIdentifier"));
             settings.issuers(List.of(authorizationServers));
-            return this;
-        }
-
-        /** Seconds in {@code Retry-After} when keys are unavailable; default 5. */
-        public Builder retryAfterSeconds(long seconds) {
-            settings.retryAfterSeconds(seconds);
             return this;
         }
 

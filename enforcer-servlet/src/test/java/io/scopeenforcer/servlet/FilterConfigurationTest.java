@@ -125,7 +125,15 @@ class FilterConfigurationTest {
                 bad("resource-metadata with a query", p -> p.put("resource-metadata", "https://api.example.test/?a=b"),
                         "resource-metadata"),
                 bad("strict-token-type not boolean", p -> p.put("strict-token-type", "yes"), "strict-token-type"),
-                bad("scope-claims of commas", p -> p.put("scope-claims", ",,"), "scope-claims"));
+                bad("scope-claims of commas", p -> p.put("scope-claims", ",,"), "scope-claims"),
+                // Misspelt names fail with a suggestion instead of being silently ignored.
+                bad("clock_skew with an underscore", p -> p.put("clock_skew", "30"), "did you mean clock-skew?"),
+                bad("cache-max-entry singular", p -> p.put("cache-max-entry", "5"), "did you mean cache-max-entries?"),
+                bad("Mode capitalized", p -> p.put("Mode", "permissive"), "did you mean mode?"),
+                bad("strict-token-typ cut short", p -> p.put("strict-token-typ", "true"),
+                        "did you mean strict-token-type?"),
+                bad("jwks_uri with an underscore", p -> p.put("jwks_uri", "typo"), "did you mean jwks-uri?"),
+                bad("a name like no parameter", p -> p.put("frobnicate", "1"), "unknown parameter; the filter reads"));
     }
 
     private static Arguments bad(String name, Consumer<Map<String, String>> change, String named) {
@@ -139,9 +147,12 @@ class FilterConfigurationTest {
         Map<String, String> params = goodParams();
         change.accept(params);
         ScopeEnforcementFilter filter = new ScopeEnforcementFilter();
-        ServletException e = assertThrows(ServletException.class, () -> filter.init(new MapConfig(params)));
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> filter.init(new MapConfig(params)));
         assertTrue(e.getMessage().contains(named), () -> "expected '" + named + "' in: " + e.getMessage());
-        assertTrue(e.getMessage().startsWith("scope-enforcer: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("scope-enforcer: parameter " + e.parameter() + ": "), e.getMessage());
+        assertTrue(FilterParameter.named(e.parameter()).isPresent() || e.parameter().startsWith("'"),
+                () -> "a parameter of the table, or the quoted unknown name: " + e.parameter());
         assertNull(filter.enforcer(), "a failed init leaves no engine");
     }
 
@@ -157,8 +168,8 @@ class FilterConfigurationTest {
                         p.put("clock-skew", "pt30s")),
                 Arguments.of("cache-max-entries 0 turns caches off", (Consumer<Map<String, String>>) p ->
                         p.put("cache-max-entries", "0")),
-                Arguments.of("unknown parameter is ignored", (Consumer<Map<String, String>>) p ->
-                        p.put("jwks_uri", "typo")));
+                Arguments.of("realm, the deprecated name of challenge-realm, is still read",
+                        (Consumer<Map<String, String>>) p -> p.put("realm", "old-name")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -191,9 +202,11 @@ class FilterConfigurationTest {
         Map<String, String> all = goodParams();
         Map<String, String> init = new LinkedHashMap<>(all);
         Map<String, String> context = new LinkedHashMap<>();
-        context.put("issuer", init.remove("issuer"));
-        context.put("audience", init.remove("audience"));
-        context.put("realm", "from-context"); // an init-param wins over a context param
+        // Context params are read only with the enforcer. prefix: unprefixed ones belong to other libraries.
+        context.put("enforcer.issuer", init.remove("issuer"));
+        context.put("enforcer.audience", init.remove("audience"));
+        context.put("mode", "permissive"); // another library's; never read
+        context.put("enforcer.realm", "from-context"); // an init-param wins over a context param
         init.remove("realm");
         init.put("realm", "from-init");
         init.remove("mode");

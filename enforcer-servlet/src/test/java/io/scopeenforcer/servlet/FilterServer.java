@@ -276,7 +276,10 @@ final class FilterServer implements AutoCloseable {
 
     /**
      * Echoes what the application sees, one {@code key=value} per line: method, request URI, principal, auth type,
-     * {@code isUserInRole} for the {@code role} query parameter, and the verified token's subject.
+     * {@code isUserInRole} for the {@code role} query parameter, and the verified token's subject. With request header
+     * {@code X-Echo: body}, first the length and SHA-256 of the body as read from {@code getInputStream()} and the
+     * raw {@code Content-Type}; with {@code X-Echo: params}, the visible parameter names, {@code _method} and
+     * whether {@code access_token} is present.
      */
     static final class EchoServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -285,21 +288,47 @@ final class FilterServer implements AutoCloseable {
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             StringBuilder out = new StringBuilder();
             out.append("reached=true\n");
+            if ("body".equals(req.getHeader("X-Echo"))) {
+                // The body exactly as the application reads it, before anything asks for parameters.
+                byte[] body = req.getInputStream().readAllBytes();
+                out.append("bodyLength=").append(body.length).append('\n');
+                out.append("bodySha256=").append(sha256(body)).append('\n');
+                // The header as the application sees it: the filter never rewrites it (nor reads the charset).
+                out.append("contentType=").append(Objects.toString(req.getHeader("Content-Type"), "")).append('\n');
+            }
             out.append("method=").append(req.getMethod()).append('\n');
             out.append("uri=").append(req.getRequestURI()).append('\n');
             out.append("principal=").append(req.getUserPrincipal() == null ? "" : req.getUserPrincipal().getName())
                     .append('\n');
             out.append("remoteUser=").append(Objects.toString(req.getRemoteUser(), "")).append('\n');
             out.append("authType=").append(Objects.toString(req.getAuthType(), "")).append('\n');
-            String role = req.getParameter("role");
+            // Only when the query names a role: getParameter would parse a form body too, and a body the container
+            // cannot parse (bad charset, a=%ZZ) would turn this echo into the container's 400 page.
+            String query = req.getQueryString();
+            String role = query != null && query.contains("role=") ? req.getParameter("role") : null;
             if (role != null) {
                 out.append("role=").append(req.isUserInRole(role)).append('\n');
+            }
+            if ("params".equals(req.getHeader("X-Echo"))) {
+                out.append("params=").append(String.join(",", new java.util.TreeSet<>(req.getParameterMap().keySet())))
+                        .append('\n');
+                out.append("_method=").append(Objects.toString(req.getParameter("_method"), "")).append('\n');
+                out.append("access_token=").append(req.getParameterValues("access_token") == null ? "" : "present")
+                        .append('\n');
             }
             Object token = req.getAttribute(ScopeEnforcementFilter.TOKEN_ATTRIBUTE);
             out.append("subject=").append(token instanceof VerifiedToken t ? t.subject() : "").append('\n');
             resp.setStatus(200);
             resp.setContentType("text/plain;charset=utf-8");
             resp.getWriter().write(out.toString());
+        }
+
+        static String sha256(byte[] bytes) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

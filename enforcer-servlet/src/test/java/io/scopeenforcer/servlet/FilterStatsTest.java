@@ -64,10 +64,12 @@ class FilterStatsTest {
                             Reason.INSUFFICIENT_SCOPE, 1, Reason.NO_RULE, 1, Reason.METHOD_NOT_ALLOWED, 1,
                             Reason.INVALID_REQUEST, 1), stats.deniedByReason()),
                     () -> assertEquals(0, stats.permissivePassed()),
-                    // Verified: READER (then a hit), GARBAGE (then a negative hit), STACK_READER. No rule: never verified.
+                    // Verified: READER (then a hit), GARBAGE (then a negative hit), STACK_READER, and "a b": the
+                    // engine probes the token cache once before it checks the characters of a header's token, so
+                    // a malformed one costs a (failed, fast) lookup. No rule: never verified.
                     () -> assertEquals(1, stats.tokenCache().hits(), stats.tokenCache()::toString),
                     () -> assertEquals(1, stats.tokenCache().negativeHits(), stats.tokenCache()::toString),
-                    () -> assertEquals(3, stats.tokenCache().misses(), stats.tokenCache()::toString),
+                    () -> assertEquals(4, stats.tokenCache().misses(), stats.tokenCache()::toString),
                     () -> assertEquals(1, stats.decisionCache().hits(), stats.decisionCache()::toString),
                     () -> assertEquals(2, stats.decisionCache().misses(), stats.decisionCache()::toString));
         }

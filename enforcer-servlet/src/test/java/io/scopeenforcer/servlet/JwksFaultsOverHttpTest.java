@@ -98,8 +98,9 @@ class JwksFaultsOverHttpTest {
                 .verifier(TokenVerifier.newBuilder().trust(issuer).build())
                 .policy(RoutePolicy.parse("GET /health public\nGET /paas/{service}/** "
                         + "urn:opc:resource:consumer:paas:{service}::read", "policy.txt"))
+                .retryAfter(java.time.Duration.ofSeconds(7))
                 .build();
-        filter = ScopeEnforcementFilter.newBuilder().enforcer(enforcer).realm("api").retryAfterSeconds(7).build();
+        filter = ScopeEnforcementFilter.newBuilder().enforcer(enforcer).challengeRealm("api").build();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setDaemon(true);
         jetty = new Server(threads);

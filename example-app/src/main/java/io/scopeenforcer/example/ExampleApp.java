@@ -1,5 +1,10 @@
 package io.scopeenforcer.example;
 
+import io.scopeenforcer.servlet.FilterParameter;
+import io.scopeenforcer.example.issuer.DemoClients;
+import io.scopeenforcer.example.issuer.DevIssuer;
+import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
+import io.scopeenforcer.example.issuer.TokenEndpoint;
 import io.scopeenforcer.negotiation.ClientRegistration;
 import io.scopeenforcer.negotiation.Negotiator;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter;
@@ -13,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -27,8 +35,10 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * </pre>
  *
  * <p>The web app travels in the jar as class-path resources under {@code webapp/}; Jetty serves it from there
- * as it would serve an unpacked war. Every {@code --name=value} filter parameter replaces the init-param of
- * the same name that web.xml gives (see {@link EnforcedWebApp}).
+ * as it would serve an unpacked war. The start-up parameters (the development issuer's, and every
+ * {@code --name=value} filter flag) become the filter's init-params, which beat web.xml's context-params (see
+ * {@link LauncherSettings}). Every error the container produces is answered as problem+json
+ * ({@link ProblemErrorHandler}).
  */
 public final class ExampleApp {
 
@@ -81,9 +91,14 @@ public final class ExampleApp {
     public static Running start(String... args) {
         Options options = Options.parse(List.of(args));
         Server server = new Server();
+        // Before any context: a request line or header the parser refuses gets problem+json, not HTML.
+        server.setErrorHandler(new ProblemErrorHandler.ForServer());
         // Ctrl-C and SIGTERM run the JVM's shutdown hooks; this one stops Jetty gracefully.
         server.setStopAtShutdown(true);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // No "Server: Jetty(12.x.y)": a version in every answer only helps whoever looks for a known bug.
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -107,8 +122,11 @@ public final class ExampleApp {
         }
         parameters.putAll(options.filterParameters());
 
-        EnforcedWebApp webapp = new EnforcedWebApp(parameters, devIssuer);
+        WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
+        // Runs after web.xml is read and before the filter's init: the standard place for start-up settings.
+        webapp.addServletContainerInitializer(new LauncherSettings(parameters, devIssuer));
+        webapp.setErrorHandler(new ProblemErrorHandler.ForContext());
         webapp.setBaseResource(ResourceFactory.of(webapp).newResource(webAppBase()));
         // WEB-INF has no classes or lib: the app's classes come from the class path, like the server's.
         webapp.setParentLoaderPriority(true);
@@ -125,9 +143,22 @@ public final class ExampleApp {
             }
             throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
-        FilterHolder filter = webapp.getServletHandler().getFilter(EnforcedWebApp.FILTER_NAME);
-        // What the filter was given in the end: web.xml's init-params with the command line's on top.
-        Map<String, String> effective = filter.getInitParameters();
+        FilterHolder filter = webapp.getServletHandler().getFilter(LauncherSettings.FILTER_NAME);
+        // What the filter read in the end, in its own order: its init-params (the launcher's), then the
+        // context params (web.xml's).
+        Map<String, String> effective = new LinkedHashMap<>();
+        for (FilterParameter parameter : FilterParameter.values()) {
+            for (String name : parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
+                    : List.of(parameter.parameterName(), parameter.deprecatedAlias())) {
+                String value = filter.getInitParameter(name);
+                if (value == null) {
+                    value = webapp.getServletContext().getInitParameter(FilterParameter.PREFIX + name);
+                }
+                if (value != null) {
+                    effective.putIfAbsent(parameter.parameterName(), value);
+                }
+            }
+        }
         return new Running(server, port, options, devIssuer, effective, filter);
     }
 
@@ -213,7 +244,7 @@ public final class ExampleApp {
                 instance = wrapper.getWrapped();
             }
             if (!(instance instanceof ScopeEnforcementFilter enforcer)) {
-                throw new IllegalStateException("the app is stopped: no running " + EnforcedWebApp.FILTER_NAME
+                throw new IllegalStateException("the app is stopped: no running " + LauncherSettings.FILTER_NAME
                         + " filter");
             }
             return enforcer;
@@ -246,7 +277,7 @@ public final class ExampleApp {
             if (!options.host().equals(Options.DEFAULT_HOST)) {
                 b.append(" (listening on ").append(options.host()).append(')');
             }
-            b.append(" (filter: ").append(parameters.get("mode")).append(" mode, policy ")
+            b.append(" (filter: ").append(parameters.getOrDefault("mode", "enforcing")).append(" mode, policy ")
                     .append(parameters.get("policy")).append(")\n");
             if (devIssuer == null) {
                 b.append("Trusting issuer ").append(parameters.get("issuer")).append(" (keys: ")

@@ -1,5 +1,6 @@
 package io.scopeenforcer.example;
 
+import io.scopeenforcer.servlet.FilterParameter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -16,11 +17,11 @@ import java.util.Objects;
  */
 final class Options {
 
-    /** The parameters {@code ScopeEnforcementFilter} reads (docs/architecture.md §11); each may be given as a flag. */
-    static final List<String> FILTER_PARAMETERS = List.of("issuer", "jwks-uri", "jwks-file", "audience",
-            "algorithms", "clock-skew", "scope-claims", "tenant-claim", "realm-claim", "policy", "mode",
-            "cache-max-entries", "cache-max-ttl", "resource-metadata", "realm", "retry-after", "strict-token-type",
-            "max-token-length");
+    /**
+     * The parameters {@code ScopeEnforcementFilter} reads, from its own table; each may be given as a flag (a
+     * deprecated alias too, which the filter then warns about).
+     */
+    static final List<String> FILTER_PARAMETERS = FilterParameter.names();
 
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_HOST = "localhost";
@@ -145,7 +146,7 @@ final class Options {
 
     private static boolean isKnown(String name) {
         return name.equals("port") || name.equals("host") || name.equals("token-ttl")
-                || FILTER_PARAMETERS.contains(name);
+                || FilterParameter.named(name).isPresent();
     }
 
     private static int port(String text) {

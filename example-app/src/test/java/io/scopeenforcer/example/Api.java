@@ -3,6 +3,8 @@ package io.scopeenforcer.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.scopeenforcer.example.issuer.DemoClients;
+import io.scopeenforcer.example.issuer.TokenEndpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -112,6 +115,12 @@ final class Api {
         } catch (ParseException e) {
             throw new AssertionError("not a JSON object: " + response.body(), e);
         }
+    }
+
+    /** The media type of a Content-Type value, without parameters, in lower case. */
+    static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     static String header(HttpResponse<String> response, String name) {

@@ -95,7 +95,7 @@ class DemoApiTest {
         HttpResponse<String> response = api.send(method, path, acme, body);
 
         assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/problem+json", Http.mediaType(Api.header(response, "Content-Type")));
+        assertEquals("application/problem+json", Api.mediaType(Api.header(response, "Content-Type")));
         assertEquals((long) status, ((Number) Api.json(response).get("status")).longValue());
     }
 

@@ -154,6 +154,6 @@ class DemoClientStoriesTest {
     }
 
     private static String mediaType(HttpResponse<String> response) {
-        return Http.mediaType(Api.header(response, "Content-Type"));
+        return Api.mediaType(Api.header(response, "Content-Type"));
     }
 }

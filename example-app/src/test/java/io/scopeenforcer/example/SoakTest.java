@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter;
 import io.scopeenforcer.testing.JwksServer;
 import io.scopeenforcer.testing.TestIssuer;
-import io.scopeenforcer.token.CacheStats;
+import io.scopeenforcer.token.TokenCacheStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +150,7 @@ class SoakTest {
                     () -> "5xx: " + result.statuses);
             assertEquals(requests, result.statuses.values().stream().mapToInt(AtomicInteger::get).sum());
             ScopeEnforcementFilter.Stats stats = app.filter().stats();
-            CacheStats tokens = stats.tokenCache();
+            TokenCacheStats tokens = stats.tokenCache();
             assertTrue(result.peakTokens.get() <= CACHE_MAX + 2L * THREADS,
                     () -> "token cache peaked at " + result.peakTokens + " (Caffeine evicts asynchronously)");
             assertTrue(tokens.size() <= CACHE_MAX, () -> "token cache: " + tokens);
@@ -358,7 +358,7 @@ class SoakTest {
                     : HttpRequest.BodyPublishers.ofString(probe.body()));
             try {
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                return new Answer(r.statusCode(), source(r.headers().firstValue("Content-Type").orElse(null),
+                return new Answer(r.statusCode(), source(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
                         r.body()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -411,18 +411,23 @@ class SoakTest {
                     contentType = lines[i].substring(colon + 1).strip();
                 }
             }
-            return new Answer(Integer.parseInt(lines[0].split(" ", 3)[1]), source(contentType, body));
+            int status = Integer.parseInt(lines[0].split(" ", 3)[1]);
+            return new Answer(status, source(status, contentType, body));
         }
 
         /**
          * The filter writes every denial as {@code application/problem+json} with a {@code reason} member
-         * (Responses.problem); the demo servlets write JSON, and their problems have no {@code reason}; anything
-         * else (Jetty's error page) is the server's.
+         * (Responses.problem); the container's errors are ProblemErrorHandler's fixed problem for the status; the
+         * demo servlets write JSON, and their problems have no {@code reason}; anything else is the server's.
          */
-        private static Source source(String contentType, String body) {
+        private static Source source(int status, String contentType, String body) {
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (type.startsWith("application/problem+json") && body.contains("\"reason\":\"")) {
                 return Source.FILTER;
+            }
+            if (type.startsWith("application/problem+json")
+                    && body.equals(new String(ProblemErrorHandler.body(status), StandardCharsets.UTF_8))) {
+                return Source.SERVER;
             }
             if (type.startsWith("application/json") || type.startsWith("application/problem+json")) {
                 return Source.APP;

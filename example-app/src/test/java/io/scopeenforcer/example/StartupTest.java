@@ -35,7 +35,7 @@ class StartupTest {
 
     @Test
     void startWhenRealmGivenThenChallengeNamesIt() {
-        try (ExampleApp.Running app = ExampleApp.start("--port=0", "--realm=from-the-command-line")) {
+        try (ExampleApp.Running app = ExampleApp.start("--port=0", "--challenge-realm=from-the-command-line")) {
             HttpResponse<String> response = new Api(app.baseUri()).send("GET", "/paas/stack/instances", null, null);
 
             assertEquals(401, response.statusCode());

@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.scopeenforcer.example.issuer.DemoClients;
+import io.scopeenforcer.example.issuer.TokenEndpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -120,11 +122,62 @@ class TokenEndpointTest {
         // RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E.
         assertTrue(description.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'), description);
         assertEquals("no-store", Api.header(response, "Cache-Control"));
-        assertEquals("application/json", Http.mediaType(Api.header(response, "Content-Type")));
+        assertEquals("application/json", Api.mediaType(Api.header(response, "Content-Type")));
         if (status == 401) {
             assertEquals("Basic realm=\"" + TokenEndpoint.BASIC_REALM + "\"", Api.header(response, "WWW-Authenticate"));
         }
         assertFalse(response.body().contains("-secret"), "a secret is never echoed");
+    }
+
+    static Stream<Arguments> malformedBodies() {
+        String cc = "grant_type=client_credentials";
+        String manyKeys = String.join("&", java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "k" + i + "=v")
+                .toList());
+        return Stream.of(
+                // why | content type | body | error_description
+                Arguments.of("bad percent escape", FORM, "a=%ZZ&" + cc,
+                        "the body has a % not followed by two hex digits"),
+                Arguments.of("percent at the end", FORM, cc + "&a=%", "the body has a % not followed by two hex digits"),
+                Arguments.of("percent with one digit", FORM, cc + "&a=%4", "the body has a % not followed by two hex digits"),
+                Arguments.of("escape that is not UTF-8", FORM, cc + "&scope=%C3", "the body is not UTF-8 once percent-decoded"),
+                Arguments.of("overlong UTF-8", FORM, cc + "&scope=%C0%AF", "the body is not UTF-8 once percent-decoded"),
+                Arguments.of("300 KB body", FORM, cc + "&scope=" + "x".repeat(300 * 1024), "the body is over 8192 bytes"),
+                // 2,000 keys are more bytes than the limit allows; 17 short ones are within it but too many.
+                Arguments.of("2000 keys", FORM, manyKeys, "the body is over 8192 bytes"),
+                Arguments.of("17 keys", FORM, cc + "&a=1".repeat(16), "the body has more than 16 parameters"),
+                Arguments.of("charset=bogus", FORM + "; charset=bogus", cc,
+                        "a form body is UTF-8; the charset parameter names another"),
+                Arguments.of("charset=$$", FORM + "; charset=$$", cc,
+                        "a form body is UTF-8; the charset parameter names another"),
+                Arguments.of("charset=iso-8859-1", FORM + ";charset=iso-8859-1", cc,
+                        "a form body is UTF-8; the charset parameter names another"),
+                Arguments.of("JSON with charset=bogus", "application/json; charset=bogus", "{}",
+                        "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)"),
+                Arguments.of("text/plain with charset=$$", "text/plain; charset=$$", cc,
+                        "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("malformedBodies")
+    void tokenWhenBodyMalformedThenInvalidRequestJson(String why, String contentType, String body, String description) {
+        HttpResponse<String> response = Api.send(HttpRequest.newBuilder(api.base().resolve(TokenEndpoint.PATH))
+                .header("Authorization", Api.basic("paas-reader", "paas-reader-secret"))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("application/json", Api.mediaType(Api.header(response, "Content-Type")));
+        assertEquals(Map.of("error", "invalid_request", "error_description", description), Api.json(response));
+        assertEquals("no-store", Api.header(response, "Cache-Control"));
+    }
+
+    @Test
+    void tokenWhenFormBodyHasPlusEmptyPairsAndEscapesThenDecodedAsUtf8() {
+        HttpResponse<String> response = api.tokenRequest("paas-reader",
+                "&&grant_type=client%5Fcredentials&&scope=urn%3Aopc%3Aresource%3Aconsumer%3Apaas%3A%3Aread+offline_access&");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(PAAS_READ + " offline_access", Api.json(response).get("scope"));
     }
 
     @Test

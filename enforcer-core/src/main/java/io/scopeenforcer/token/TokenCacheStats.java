@@ -10,7 +10,7 @@ package io.scopeenforcer.token;
  * @param size cached verified tokens (estimate)
  * @param negativeSize cached failures (estimate)
  */
-public record CacheStats(long hits, long negativeHits, long misses, long evictions, long size, long negativeSize) {
+public record TokenCacheStats(long hits, long negativeHits, long misses, long evictions, long size, long negativeSize) {
 
     /** Share of lookups answered from a cache, positive or negative; 1.0 when there was no lookup. */
     public double hitRate() {

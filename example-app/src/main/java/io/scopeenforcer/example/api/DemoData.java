@@ -1,4 +1,4 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.api;
 
-import io.scopeenforcer.example.Http.Problem;
+import io.scopeenforcer.example.api.Http.Problem;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,13 +1,14 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.issuer;
 
 import io.scopeenforcer.negotiation.ClientRegistration;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,15 +18,18 @@ import java.util.Set;
  * {@code refresh_token} grants, client authentication by HTTP Basic or form parameters, errors as RFC 6749
  * §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
  * ({@code invalid_client}), grant type ({@code invalid_request} / {@code unsupported_grant_type}), then the
- * grant ({@code invalid_grant}, {@code invalid_scope}). Thread-safe.
+ * grant ({@code invalid_grant}, {@code invalid_scope}). The body is read and decoded here ({@link FormBody}),
+ * never through the container's {@code getParameter}, so a malformed body is an {@code invalid_request} like any
+ * other, not the container's error page; no exception leaves {@link #service}. Thread-safe.
  */
-final class TokenEndpoint extends HttpServlet {
+public final class TokenEndpoint extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    static final String PATH = "/oauth2/v1/token";
+    /** Where the endpoint is mapped. */
+    public static final String PATH = "/oauth2/v1/token";
     /** The Basic realm of an {@code invalid_client} challenge (RFC 6749 §5.2). */
-    static final String BASIC_REALM = "scope-enforcer-example";
+    public static final String BASIC_REALM = "scope-enforcer-example";
 
     /** Parameters named in error descriptions; any other name is the client's text and is not echoed. */
     private static final Set<String> KNOWN = Set.of("grant_type", "scope", "refresh_token", "client_id",
@@ -33,35 +37,67 @@ final class TokenEndpoint extends HttpServlet {
 
     private final transient DevIssuer issuer;
 
-    TokenEndpoint(DevIssuer issuer) {
+    /** The endpoint of {@code issuer}. */
+    public TokenEndpoint(DevIssuer issuer) {
         this.issuer = issuer;
     }
 
-    /** Answers a token request with a token response or an RFC 6749 §5.2 error; never cached. */
+    /**
+     * Answers a POST with a token response or an RFC 6749 §5.2 error, any other method with 405 and
+     * {@code invalid_request}; never cached, and never an exception: the container would answer that with its
+     * own error page.
+     */
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        DevIssuer.Outcome outcome = handle(request);
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        DevIssuer.Outcome outcome;
+        if (!request.getMethod().equals("POST")) {
+            // RFC 9110 §15.5.6: a 405 names the methods the resource supports.
+            response.setHeader("Allow", "POST");
+            outcome = DevIssuer.Outcome.error(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "invalid_request",
+                    "the token endpoint takes POST (RFC 6749 section 3.2)");
+        } else {
+            try {
+                outcome = handle(request);
+            } catch (RuntimeException e) {
+                // A bug here must not become a stack trace for the client; the error handler would log nothing
+                // more useful than this one line, and the client's text is not in it.
+                log("token endpoint failed: " + e.getClass().getName());
+                outcome = DevIssuer.Outcome.error(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
+                        "the token endpoint failed");
+            }
+        }
         if (outcome.status() == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + BASIC_REALM + "\"");
         }
         // RFC 6749 §5.1: token responses, and so their errors, must not be cached.
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Pragma", "no-cache");
-        Http.writeJson(response, outcome.status(), outcome.body());
+        byte[] body = JSONObjectUtils.toJSONString(outcome.body()).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(outcome.status());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private DevIssuer.Outcome handle(HttpServletRequest request) {
-        String type = request.getContentType();
-        if (type == null || !Http.mediaType(type).equals("application/x-www-form-urlencoded")) {
+        // The header itself: Jetty's getContentType() throws for a charset it does not know (charset=bogus).
+        String type = request.getHeader("Content-Type");
+        if (type == null || !FormBody.mediaType(type).equals("application/x-www-form-urlencoded")) {
             return invalidRequest("the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)");
         }
         if (request.getQueryString() != null) {
             // Secrets in a URL end up in logs and histories; RFC 6749 §3.2 puts parameters in the body.
             return invalidRequest("send the parameters in the body, not in the query string");
         }
-        Map<String, String[]> parameters = request.getParameterMap();
-        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            if (parameter.getValue().length > 1) {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = FormBody.read(request);
+        } catch (FormBody.Malformed e) {
+            return invalidRequest(e.getMessage());
+        }
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            if (parameter.getValue().size() > 1) {
                 String name = KNOWN.contains(parameter.getKey()) ? parameter.getKey() : "a parameter";
                 return invalidRequest(name + " is repeated (RFC 6749 section 3.2)");
             }
@@ -98,7 +134,7 @@ final class TokenEndpoint extends HttpServlet {
     }
 
     /** RFC 6749 §2.3.1: Basic with form-encoded id and secret, or client_id and client_secret in the body. */
-    private static Authentication authenticate(HttpServletRequest request, Map<String, String[]> parameters) {
+    private static Authentication authenticate(HttpServletRequest request, Map<String, List<String>> parameters) {
         String header = request.getHeader("Authorization");
         String formId = single(parameters, "client_id");
         String formSecret = single(parameters, "client_secret");
@@ -139,16 +175,16 @@ final class TokenEndpoint extends HttpServlet {
                 return null;
             }
             String part = first ? decoded.substring(0, colon) : decoded.substring(colon + 1);
-            return URLDecoder.decode(part, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return FormBody.decode(part);
+        } catch (IllegalArgumentException | FormBody.Malformed e) {
             return null;
         }
     }
 
     /** RFC 6749 §3.1: a parameter sent without a value is treated as omitted. */
-    private static String single(Map<String, String[]> parameters, String name) {
-        String[] values = parameters.get(name);
-        return values == null || values[0].isEmpty() ? null : values[0];
+    private static String single(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.get(0).isEmpty() ? null : values.get(0);
     }
 
     private static Authentication failed(DevIssuer.Outcome outcome) {

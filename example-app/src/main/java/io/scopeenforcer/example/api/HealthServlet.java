@@ -1,4 +1,4 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.api;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.scopeenforcer.servlet;
+package io.scopeenforcer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,14 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Coverage-guided fuzzing of {@link BearerExtractor#parse}, the Authorization header parser, against a
+ * Coverage-guided fuzzing of {@link BearerHeader#parse}, the Authorization header parser, against a
  * reference written from RFC 6750 §2.1 ({@code credentials = "Bearer" 1*SP b64token}, the scheme
  * case-insensitive per RFC 9110 §11.1, trailing spaces tolerated): a token comes out exactly when the
  * reference finds one, and it is the same token; a header of another scheme is no token, not an error; a
  * problem is a short constant that never echoes the header. The input is the header value as ISO-8859-1, as
  * a servlet container decodes header bytes.
  */
-class BearerExtractorFuzzTest {
+class BearerHeaderFuzzTest {
 
     private static final java.util.Set<String> PROBLEMS = java.util.Set.of("empty bearer token",
             "malformed Authorization header", "more than one token in the Authorization header", "malformed bearer token");
@@ -32,7 +32,7 @@ class BearerExtractorFuzzTest {
     void parseWhenFuzzedHeaderThenAgreesWithRfc6750Reference(byte[] input) {
         String header = new String(input, StandardCharsets.ISO_8859_1);
 
-        BearerExtractor.Result result = BearerExtractor.parse(header);
+        BearerHeader.Result result = BearerHeader.parse(header);
 
         assertNotNull(result);
         Matcher m = BEARER.matcher(header);
@@ -45,7 +45,7 @@ class BearerExtractorFuzzTest {
         boolean bearerScheme = header.length() >= 6 && header.substring(0, 6).equalsIgnoreCase("bearer")
                 && (header.length() == 6 || header.charAt(6) == ' ' || header.charAt(6) == '\t');
         if (!bearerScheme) {
-            assertSame(BearerExtractor.NONE, result, () -> "another scheme must be no token: " + printable(header));
+            assertSame(BearerHeader.NONE, result, () -> "another scheme must be no token: " + printable(header));
             return;
         }
         assertNotNull(result.problem(), () -> "a malformed Bearer header must be a 400: " + printable(header));

@@ -1,4 +1,4 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.issuer;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -44,10 +44,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
  * consumed with an atomic remove, so a refresh token works once even under concurrent use.
  */
-final class DevIssuer {
+public final class DevIssuer {
 
     /** How long a refresh token lasts: a working day of demo. */
-    static final Duration REFRESH_TOKEN_TTL = Duration.ofHours(8);
+    public static final Duration REFRESH_TOKEN_TTL = Duration.ofHours(8);
 
     /** Every scope the app's routes can require (docs/architecture.md §12), plus {@code offline_access}. */
     static final ScopeSet CATALOG = catalog();
@@ -83,9 +83,12 @@ final class DevIssuer {
      * An issuer named {@code issuer} (also the resource server's identifier, the audience of
      * {@code <resource>:<action>} tokens).
      *
+     * @param issuer the issuer identifier, {@code http://localhost:<port>} in the example app
+     * @param accessTokenTtl how long access tokens last
+     * @param clock the clock of {@code iat}, {@code exp} and refresh-token expiry
      * @throws IllegalArgumentException if the TTL is not positive
      */
-    DevIssuer(String issuer, Duration accessTokenTtl, Clock clock) {
+    public DevIssuer(String issuer, Duration accessTokenTtl, Clock clock) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.accessTokenTtl = Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -108,7 +111,8 @@ final class DevIssuer {
         this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
     }
 
-    Duration accessTokenTtl() {
+    /** How long its access tokens last. */
+    public Duration accessTokenTtl() {
         return accessTokenTtl;
     }
 

@@ -1,4 +1,4 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.issuer;
 
 import io.scopeenforcer.negotiation.ClientRegistration;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +14,13 @@ import java.util.Optional;
  * demo convention, which is why the development issuer listens on the loopback interface by default.
  * Immutable and thread-safe.
  */
-final class DemoClients {
+public final class DemoClients {
 
     /** The account-wide URN consumer scope. */
-    static final String CONSUMER_ALL = "urn:opc:resource:consumer::all";
+    public static final String CONSUMER_ALL = "urn:opc:resource:consumer::all";
 
     /** Every demo client in the order the start-up banner and the docs list them. */
-    static final List<ClientRegistration> ALL = List.of(
+    public static final List<ClientRegistration> ALL = List.of(
             client("account-client", CONSUMER_ALL, true, null, null),
             client("paas-reader", "urn:opc:resource:consumer:paas::read", true, null, null),
             client("stack-operator", "urn:opc:resource:consumer:paas:stack::all", false, null, null),
@@ -51,7 +51,7 @@ final class DemoClients {
     }
 
     /** The demo convention; real secrets are random and live in a vault, never in code. */
-    static String secretOf(String clientId) {
+    public static String secretOf(String clientId) {
         return clientId + "-secret";
     }
 

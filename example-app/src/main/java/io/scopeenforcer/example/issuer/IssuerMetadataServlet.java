@@ -1,4 +1,4 @@
-package io.scopeenforcer.example;
+package io.scopeenforcer.example.issuer;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,16 +10,19 @@ import java.nio.charset.StandardCharsets;
  * The development issuer's public documents: its JWK set ({@value #JWKS_PATH}, public keys only) and its RFC
  * 8414 metadata ({@value #METADATA_PATH}). Thread-safe.
  */
-final class IssuerMetadataServlet extends HttpServlet {
+public final class IssuerMetadataServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    static final String JWKS_PATH = "/.well-known/jwks.json";
-    static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
+    /** Where the JWK set is served. */
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
+    /** Where the RFC 8414 metadata is served. */
+    public static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
 
     private final transient DevIssuer issuer;
 
-    IssuerMetadataServlet(DevIssuer issuer) {
+    /** The documents of {@code issuer}. */
+    public IssuerMetadataServlet(DevIssuer issuer) {
         this.issuer = issuer;
     }
 

@@ -1,0 +1,110 @@
+package io.scopeenforcer;
+
+/**
+ * Reads the bearer token out of one {@code Authorization} header value, per RFC 6750 §2.1:
+ * {@code "Bearer" 1*SP b64token}, the scheme case-insensitive (RFC 9110 §11.1). Another scheme is no bearer
+ * token. Stateless.
+ *
+ * <p>The parse is split in two so that a cached request walks its token once: {@link #candidate} finds the
+ * token's bounds without looking at its characters, and {@link #checkToken} checks them. A token that verified
+ * before is a compact JWS, spelled with base64url characters and dots only, which is a b64token, so the engine
+ * runs the character check only for a token it cannot answer from its cache.
+ */
+final class BearerHeader {
+
+    /** The header carried no bearer token (absent, or another scheme). */
+    static final Result NONE = new Result(null, null);
+
+    /** A token candidate, or a 400 problem, or neither. */
+    record Result(String token, String problem) {
+    }
+
+    private BearerHeader() {
+    }
+
+    /** {@link #candidate} and then {@link #checkToken}: the whole RFC 6750 §2.1 check. */
+    static Result parse(String header) {
+        Result result = candidate(header);
+        String problem = result.token() == null ? null : checkToken(result.token());
+        return problem == null ? result : new Result(null, problem);
+    }
+
+    /**
+     * The scheme, the spaces after it, and the token as the rest of the value without trailing spaces; the
+     * token's characters are not checked. Null means no header.
+     */
+    static Result candidate(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return NONE;
+        }
+        if (header.length() == 6) {
+            return new Result(null, "empty bearer token");
+        }
+        if (header.charAt(6) != ' ') {
+            // "Bearerx..." is another scheme name, not ours.
+            return header.charAt(6) == '\t' ? new Result(null, "malformed Authorization header") : NONE;
+        }
+        int start = 7;
+        while (start < header.length() && header.charAt(start) == ' ') {
+            start++; // RFC 6750 §2.1: "Bearer" 1*SP b64token
+        }
+        if (start == header.length()) {
+            return new Result(null, "empty bearer token");
+        }
+        int end = header.length();
+        while (header.charAt(end - 1) == ' ') {
+            end--; // stops at start at the latest: header[start] is not a space
+        }
+        return new Result(end == header.length() ? header.substring(start) : header.substring(start, end), null);
+    }
+
+    /**
+     * Null when {@code token} (as {@link #candidate} gives it) is an RFC 6750 b64token, else the 400 problem:
+     * {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}.
+     */
+    static String checkToken(String token) {
+        int end = 0;
+        while (end < token.length() && isB64TokenChar(token.charAt(end))) {
+            end++;
+        }
+        if (end == 0) {
+            // b64token needs one character before any "=": "Bearer =" carries no token (RFC 6750 §2.1).
+            return "malformed bearer token";
+        }
+        while (end < token.length() && token.charAt(end) == '=') {
+            end++;
+        }
+        if (end == token.length()) {
+            return null;
+        }
+        // The candidate ends in a non-space, so a space here separates two tokens.
+        return token.charAt(end) == ' ' ? "more than one token in the Authorization header" : "malformed bearer token";
+    }
+
+    /**
+     * A table, not a chain of range tests: the token's characters are random base64, so a chain mispredicts a
+     * branch every few characters, and this loop runs over every character of a first-seen token.
+     */
+    private static final boolean[] B64TOKEN = b64TokenTable();
+
+    private static boolean[] b64TokenTable() {
+        boolean[] table = new boolean[128];
+        for (char c = 'A'; c <= 'Z'; c++) {
+            table[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            table[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            table[c] = true;
+        }
+        for (char c : new char[] {'-', '.', '_', '~', '+', '/'}) {
+            table[c] = true;
+        }
+        return table;
+    }
+
+    private static boolean isB64TokenChar(char c) {
+        return c < 128 && B64TOKEN[c];
+    }
+}

@@ -1,0 +1,154 @@
+package io.scopeenforcer.servlet;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every parameter the filter reads, once: its name, its default and what it means. The filter's configuration,
+ * the example app's flags and {@code --help}, and the README's parameter table (checked by a test) all read this
+ * table, so a parameter cannot exist in one place and not another.
+ *
+ * <p>A name that is not here (nor a {@linkplain #deprecatedAlias() deprecated alias}) fails the filter's
+ * {@code init()} with a suggestion: misspelt configuration must not be silently ignored.
+ */
+public enum FilterParameter {
+
+    /** The trusted issuer. */
+    ISSUER("issuer", "required", "the trusted issuer; the token's `iss` must equal it exactly"),
+    /** The issuer's JWKS URL. */
+    JWKS_URI("jwks-uri", "one of these two",
+            "the issuer's JWKS URL (`https`; `http` only on a loopback host), fetched with cache, refresh-ahead,"
+                    + " rate limit and outage tolerance"),
+    /** A local JWKS file. */
+    JWKS_FILE("jwks-file", "", "a local JWKS file instead"),
+    /** Accepted audiences. */
+    AUDIENCE("audience", "required", "accepted audiences, comma-separated; the token's `aud` must contain one"),
+    /** Accepted JWS algorithms. */
+    ALGORITHMS("algorithms", "RS256,RS384,RS512,PS256,ES256,ES384,EdDSA",
+            "accepted JWS algorithms; `none` is refused; HMAC needs a shared secret (builder only)"),
+    /** Tolerance on time claims. */
+    CLOCK_SKEW("clock-skew", "60", "seconds (or ISO-8601 `PT1M`) of tolerance on `exp`, `nbf`, `iat`; at most 5 minutes"),
+    /** Only {@code typ: at+jwt}. */
+    STRICT_TOKEN_TYPE("strict-token-type", "false", "`true` accepts only `typ: at+jwt` (RFC 9068 §2.1)"),
+    /** Scope claims. */
+    SCOPE_CLAIMS("scope-claims", "scope,scp", "claims read for scopes: a space-delimited string or an array"),
+    /** Tenant claim. */
+    TENANT_CLAIM("tenant-claim", "bi_t", "the claim binding a token to a tenant"),
+    /** Realm claim. */
+    REALM_CLAIM("realm-claim", "bi_r", "the claim binding a token to a realm (`*`: every realm of its tenant)"),
+    /** The route policy. */
+    POLICY("policy", "required",
+            "the route policy: a web-app resource (`/WEB-INF/policy.txt`), `classpath:name`, or a file path"),
+    /** Enforcing or permissive. */
+    MODE("mode", "enforcing",
+            "`permissive` logs and counts would-be denials and lets the request through (roll-out only)"),
+    /** Token cache size. */
+    CACHE_MAX_ENTRIES("cache-max-entries", "10000",
+            "verified tokens cached (and tokens with cached decisions); `0` turns caching off"),
+    /** Longest a verified token stays cached. */
+    CACHE_MAX_TTL("cache-max-ttl", "PT10M", "longest a verified token stays cached; never past its `exp`"),
+    /** Longest token accepted. */
+    MAX_TOKEN_LENGTH("max-token-length", "16384", "longer tokens are refused before any decoding"),
+    /** RFC 9728 resource identifier. */
+    RESOURCE_METADATA("resource-metadata", "off",
+            "this API's resource identifier (RFC 9728): serves `/.well-known/oauth-protected-resource` and adds"
+                    + " `resource_metadata` to challenges"),
+    /** The challenge's realm. */
+    CHALLENGE_REALM("challenge-realm", "api",
+            "the `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3); `realm` is a deprecated alias", "realm"),
+    /** Retry-After on 503. */
+    RETRY_AFTER("retry-after", "5", "seconds in `Retry-After` on a 503 (keys unavailable)");
+
+    /** The prefix of system properties and context params that configure the filter. */
+    public static final String PREFIX = "enforcer.";
+
+    private final String parameterName;
+    private final String defaultValue;
+    private final String description;
+    private final String deprecatedAlias;
+
+    FilterParameter(String name, String defaultValue, String description) {
+        this(name, defaultValue, description, null);
+    }
+
+    FilterParameter(String name, String defaultValue, String description, String deprecatedAlias) {
+        this.parameterName = name;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.deprecatedAlias = deprecatedAlias;
+    }
+
+    /** The name as written in web.xml ({@code clock-skew}). */
+    public String parameterName() {
+        return parameterName;
+    }
+
+    /** The default as the README states it ({@code required}, {@code off}, or a value). */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** What it means, one line of Markdown. */
+    public String description() {
+        return description;
+    }
+
+    /** An older name still read for one release, with a warning; null when there is none. */
+    public String deprecatedAlias() {
+        return deprecatedAlias;
+    }
+
+    /** The parameter of this name or deprecated alias. */
+    public static Optional<FilterParameter> named(String name) {
+        return Arrays.stream(values())
+                .filter(p -> p.parameterName.equals(name) || name.equals(p.deprecatedAlias))
+                .findFirst();
+    }
+
+    /** Every name the filter reads, deprecated aliases included. */
+    public static List<String> names() {
+        return Arrays.stream(values()).map(FilterParameter::parameterName).toList();
+    }
+
+    /**
+     * The parameter whose name is closest to {@code unknown} (case, {@code _} for {@code -}, a few typos), for a
+     * "did you mean" message; empty when none is close.
+     */
+    public static Optional<FilterParameter> closest(String unknown) {
+        String wanted = unknown.toLowerCase(Locale.ROOT).replace('_', '-');
+        FilterParameter best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (FilterParameter p : values()) {
+            int d = distance(wanted, p.parameterName);
+            if (d < bestDistance) {
+                best = p;
+                bestDistance = d;
+            }
+        }
+        // Close enough: a third of the name may differ (cache-max-entry, Mode, strict-token-typ, clock_skew).
+        return best != null && bestDistance <= Math.max(2, best.parameterName.length() / 3)
+                ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance; names are short. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
