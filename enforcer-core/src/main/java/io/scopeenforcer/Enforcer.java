@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.token.TokenCacheStats;
 import io.scopeenforcer.token.TokenFailure;
@@ -49,7 +48,7 @@ public final class Enforcer {
     private final LongAdder decisionMisses = new LongAdder();
 
     static {
-        EngineAccess.install(Enforcer::policy);
+        EngineAccess.install(Enforcer::policy, RoutePolicy::fixedScopes);
     }
 
     private Enforcer(Builder b) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.testing.TestClock;
 import io.scopeenforcer.testing.TestIssuer;
 import io.scopeenforcer.token.TokenVerifier;

@@ -1,6 +1,7 @@
 package io.scopeenforcer.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.scopeenforcer.internal.ScopeAccess;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.scope.ScopeSet;
 import java.text.ParseException;
@@ -165,7 +166,7 @@ final class TokenClaims {
 
     private static ScopeSet scopeClaim(Object value) {
         if (value instanceof String) {
-            return ScopeSet.fromClaim((String) value);
+            return ScopeAccess.scopes().fromClaim((String) value);
         }
         if (value instanceof List) {
             List<String> strings = new ArrayList<>();
@@ -174,7 +175,7 @@ final class TokenClaims {
                     strings.add((String) o);
                 }
             }
-            return ScopeSet.fromValues(strings);
+            return ScopeAccess.scopes().fromValues(strings);
         }
         return null;
     }
