@@ -66,7 +66,7 @@ class EnforcerFuzzTest {
         Enforcer.Builder engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "policy.txt"));
         if (!caching) {
             verifier.cacheMaxEntries(0);
-            engine.decisionCacheMaxTokens(0);
+            engine.decisionCache(false);
         }
         return engine.verifier(verifier.build()).build();
     }

@@ -5,8 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.scopeenforcer.internal.Verification;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -76,7 +79,7 @@ final class TokenCache {
      * token whose time has passed (and which is dropped), a remembered permanent failure, or null (a miss: the
      * caller verifies and {@linkplain #remember remembers}).
      */
-    TokenResult lookup(TokenKey key) { // key is null when caching is off
+    Verification lookup(TokenKey key) { // key is null when caching is off
         if (positive == null) {
             misses.increment();
             return null;
@@ -85,18 +88,18 @@ final class TokenCache {
         if (cached != null) {
             hits.increment();
             if (clock.millis() < cached.validUntilMillis) {
-                return cached.result;
+                return cached;
             }
             // Caffeine's expiry and this check read the same clock; this one also covers a clock that moved
-            // between the two reads. Never served past exp.
+            // between the two reads. Never served past exp, and the entry's decisions go with it.
             positive.invalidate(key);
-            return TokenVerifier.standard(TokenFailure.EXPIRED);
+            return Verification.uncached(TokenVerifier.standard(TokenFailure.EXPIRED));
         }
         if (negative != null) {
             TokenResult.Invalid failed = negative.getIfPresent(key);
             if (failed != null) {
                 negativeHits.increment();
-                return failed;
+                return Verification.uncached(failed);
             }
         }
         misses.increment();
@@ -106,17 +109,23 @@ final class TokenCache {
     /**
      * Keeps a fresh verification: a valid token until {@code exp + skewMillis}, a permanent failure for the
      * negative TTL, anything else not at all.
+     *
+     * @return the verification, with its entry when one was made
      */
-    void remember(TokenKey key, TokenResult result, long skewMillis) {
+    Verification remember(TokenKey key, TokenResult result, long skewMillis) {
         if (positive == null) {
-            return;
+            return Verification.uncached(result);
         }
         if (result instanceof TokenResult.Valid valid) {
             long validUntil = saturatedAdd(valid.token().expiresAt().toEpochMilli(), skewMillis);
-            positive.put(key, new CachedToken(valid, validUntil));
-        } else if (negative != null && isPermanent(((TokenResult.Invalid) result).failure())) {
+            CachedToken entry = new CachedToken(valid, validUntil);
+            positive.put(key, entry);
+            return entry;
+        }
+        if (negative != null && isPermanent(((TokenResult.Invalid) result).failure())) {
             negative.put(key, (TokenResult.Invalid) result);
         }
+        return Verification.uncached(result);
     }
 
     /** A snapshot of the counters. With caching off, every verification counts as a miss. */
@@ -164,14 +173,38 @@ final class TokenCache {
         return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
     }
 
-    /** A cached verified token with the instant (epoch ms) it stops being valid: exp plus the clock skew. */
-    private static final class CachedToken {
+    /**
+     * A cached verified token with the instant (epoch ms) it stops being valid (exp plus the clock skew), and the
+     * engine's decisions for it, created on first use.
+     */
+    private static final class CachedToken implements Verification {
         final TokenResult.Valid result;
         final long validUntilMillis;
+        private volatile ConcurrentMap<Object, Object> decisions;
 
         CachedToken(TokenResult.Valid result, long validUntilMillis) {
             this.result = result;
             this.validUntilMillis = validUntilMillis;
+        }
+
+        @Override
+        public TokenResult result() {
+            return result;
+        }
+
+        @Override
+        public ConcurrentMap<Object, Object> decisions() {
+            ConcurrentMap<Object, Object> map = decisions;
+            if (map == null) {
+                synchronized (this) {
+                    map = decisions;
+                    if (map == null) {
+                        map = new ConcurrentHashMap<>(4);
+                        decisions = map;
+                    }
+                }
+            }
+            return map;
         }
     }
 

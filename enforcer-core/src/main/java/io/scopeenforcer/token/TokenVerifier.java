@@ -12,7 +12,9 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.scopeenforcer.internal.TokenAccess;
 import io.scopeenforcer.internal.UntrustedText;
+import io.scopeenforcer.internal.Verification;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +58,10 @@ public final class TokenVerifier {
 
     private static final Map<TokenFailure, TokenResult.Invalid> STANDARD = standardResults();
 
+    static {
+        TokenAccess.install(TokenVerifier::verification);
+    }
+
     private final Map<String, TrustedIssuer> issuers;
     private final int maxTokenLength;
     private final TokenCache cache;
@@ -94,19 +100,23 @@ public final class TokenVerifier {
      * @throws NullPointerException when {@code compactJwt} is null
      */
     public TokenResult verify(String compactJwt) {
+        return verification(compactJwt).result();
+    }
+
+    /** {@link #verify} with the token's cache entry, for the engine (through {@link TokenAccess}). */
+    private Verification verification(String compactJwt) {
         Objects.requireNonNull(compactJwt, "compactJwt");
         if (compactJwt.length() > maxTokenLength) {
-            return STANDARD.get(TokenFailure.TOO_LARGE);
+            return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
         TokenKey key = cache.enabled() ? new TokenKey(compactJwt) : null;
-        TokenResult cached = cache.lookup(key); // counts a hit or a miss; with caching off, always a miss
+        Verification cached = cache.lookup(key); // counts a hit or a miss; with caching off, always a miss
         if (cached != null) {
             return cached;
         }
         TokenResult result = verifyUncached(compactJwt);
         long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
-        cache.remember(key, result, skew);
-        return result;
+        return cache.remember(key, result, skew);
     }
 
     /**

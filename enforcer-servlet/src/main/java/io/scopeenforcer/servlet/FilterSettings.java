@@ -210,7 +210,6 @@ final class FilterSettings {
         String policyName = required(get, POLICY);
         RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
-        ifSet(get, CACHE_MAX_ENTRIES, v -> engine.decisionCacheMaxTokens(number(v)));
         ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
