@@ -24,6 +24,7 @@ import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
 import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
 import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
 import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
 
@@ -194,6 +195,7 @@ final class FilterSettings {
         ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
         ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
         ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
         // What build() still checks is the key source itself (plain http off a loopback host, keys of no
         // accepted algorithm): every single value was checked by the setter that took it.
         TrustedIssuer trustedIssuer = build(keySource, trusted::build);
