@@ -42,8 +42,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * development issuer's demo clients (README "Development issuer") and with none.
  *
  * <ul>
- *   <li>{@code RAW}: {@code proxy_pass http://127.0.0.1:<app>;} (no URI part): nginx forwards the request URI
- *       as the client sent it, so the filter canonicalizes the client's bytes.</li>
+ *   <li>{@code RAW}: {@code proxy_pass http://127.0.0.1:<app>;} (no URI part) and {@code merge_slashes off}, the
+ *       configuration README recommends: nginx forwards the request URI as the client sent it, so the filter
+ *       canonicalizes the client's bytes.</li>
  *   <li>{@code NORMALIZING}: {@code proxy_pass http://127.0.0.1:<app>/;}: nginx forwards its own reading of
  *       the path, percent-decoded, dot segments resolved, {@code //} merged ({@code merge_slashes} on), then
  *       re-escaped only where it must (space, {@code %}, {@code ?}, {@code #}, controls, non-ASCII), so
@@ -75,13 +76,30 @@ class BehindNginxTest {
     private static final String REPORTS = "/paas/analytics/reports";
 
     enum Shape {
-        RAW("proxy_pass http://127.0.0.1:%d;"),
-        NORMALIZING("proxy_pass http://127.0.0.1:%d/;");
+        /** README "Behind a proxy", as written there. */
+        RAW("merge_slashes off;", "proxy_pass http://127.0.0.1:%d;"),
+        /** The other common shape, with nginx's defaults. */
+        NORMALIZING("", "proxy_pass http://127.0.0.1:%d/;");
 
-        private final String directive;
+        private final String server;
+        private final String proxyPass;
 
-        Shape(String directive) {
-            this.directive = directive;
+        Shape(String server, String proxyPass) {
+            this.server = server;
+            this.proxyPass = proxyPass;
+        }
+
+        /** The server block's body; X-Forwarded-* as a typical deployment sets them, which the filter ignores. */
+        String serverBody(int appPort) {
+            return """
+                    %s
+                    location / {
+                      %s
+                      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                      proxy_set_header X-Forwarded-Proto $scheme;
+                      proxy_set_header X-Forwarded-Host $host;
+                    }
+                    """.formatted(server, proxyPass.formatted(appPort));
         }
     }
 
@@ -96,16 +114,11 @@ class BehindNginxTest {
     @BeforeAll
     static void start() {
         app = ExampleApp.start("--port=0");
-        Map<String, String> locations = new LinkedHashMap<>();
+        Map<String, String> servers = new LinkedHashMap<>();
         for (Shape shape : Shape.values()) {
-            // X-Forwarded-* as a typical deployment sets them: the filter must not care (see forwardedHeaders...).
-            locations.put(shape.name(), shape.directive.formatted(app.port()) + """
-
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_set_header X-Forwarded-Proto $scheme;
-                        proxy_set_header X-Forwarded-Host $host;""");
+            servers.put(shape.name(), shape.serverBody(app.port()));
         }
-        nginx = Nginx.start(dir, locations);
+        nginx = Nginx.start(dir, servers);
         Api api = new Api(app.baseUri());
         for (String client : CLIENTS) {
             if (client != null) {

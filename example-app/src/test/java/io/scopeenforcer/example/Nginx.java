@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real nginx for the tests, run in the foreground ({@code daemon off}) as a child of the JVM, with a generated
  * configuration whose pid file, logs and temp directories all live in one directory, and one {@code server}
- * per {@code location /} body, each on its own free loopback port. {@link #close()} stops it.
+ * block per body given, each on its own free loopback port. {@link #close()} stops it.
  */
 final class Nginx implements AutoCloseable {
 
@@ -39,21 +39,21 @@ final class Nginx implements AutoCloseable {
     }
 
     /**
-     * Starts nginx with one loopback server per entry of {@code locations}: name to the body of its
-     * {@code location / { ... }}.
+     * Starts nginx with one loopback server per entry of {@code servers}: name to the body of its
+     * {@code server { ... }} block, after the {@code listen} directive nginx gets from here.
      *
      * @throws AssertionError when nginx is not installed or does not start: a test that needs it fails, loudly
      */
-    static Nginx start(Path dir, Map<String, String> locations) {
+    static Nginx start(Path dir, Map<String, String> servers) {
         String binary = binary();
         AssertionError last = null;
         // A free port found now may be taken before nginx binds it: try again with new ones.
         for (int attempt = 0; attempt < 3; attempt++) {
-            Map<String, Integer> ports = freePorts(locations.keySet());
+            Map<String, Integer> ports = freePorts(servers.keySet());
             Path conf = dir.resolve("nginx.conf");
             Path log = dir.resolve("nginx.out");
             try {
-                Files.writeString(conf, config(dir, locations, ports), StandardCharsets.UTF_8);
+                Files.writeString(conf, config(dir, servers, ports), StandardCharsets.UTF_8);
                 Process process = new ProcessBuilder(binary, "-p", dir + "/", "-e", dir.resolve("error.log").toString(),
                         "-c", conf.toString(), "-g", "daemon off;")
                         .redirectErrorStream(true)
@@ -115,18 +115,14 @@ final class Nginx implements AutoCloseable {
      * $upstream_addr always} marks the answers that came from the app: nginx's own answers (a 400 for a
      * request line it refuses) have no upstream address, and add_header skips an empty value.
      */
-    private static String config(Path dir, Map<String, String> locations, Map<String, Integer> ports) {
-        StringBuilder servers = new StringBuilder();
-        locations.forEach((name, body) -> servers.append("""
-                    # %s
-                    server {
-                      listen 127.0.0.1:%d;
-                      add_header %s $upstream_addr always;
-                      location / {
-                        %s
-                      }
-                    }
-                """.formatted(name, ports.get(name), UPSTREAM_HEADER, body)));
+    private static String config(Path dir, Map<String, String> servers, Map<String, Integer> ports) {
+        StringBuilder blocks = new StringBuilder();
+        servers.forEach((name, body) -> blocks.append("  # ").append(name).append("\n")
+                .append("  server {\n")
+                .append("    listen 127.0.0.1:").append(ports.get(name)).append(";\n")
+                .append("    add_header ").append(UPSTREAM_HEADER).append(" $upstream_addr always;\n")
+                .append(body.strip().indent(4))
+                .append("  }\n"));
         String d = dir.toString();
         return """
                 worker_processes 1;
@@ -142,7 +138,7 @@ final class Nginx implements AutoCloseable {
                   uwsgi_temp_path %1$s/uwsgi;
                   scgi_temp_path %1$s/scgi;
                 %2$s}
-                """.formatted(d, servers);
+                """.formatted(d, blocks);
     }
 
     private boolean awaitListening() {
