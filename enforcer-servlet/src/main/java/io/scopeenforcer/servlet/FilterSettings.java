@@ -61,12 +61,12 @@ final class FilterSettings {
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
-        this.mode = b.mode;
+        this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm, metadataUrl);
+        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
         RoutePolicy policy = EngineAccess.policy(enforcer);
         this.metadataJson = b.resource == null ? null
-                : metadata(b.resource, b.issuers, EngineAccess.scopesSupported(enforcer));
+                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer));
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
@@ -388,36 +388,43 @@ final class FilterSettings {
         };
     }
 
+    /** Each setting once ({@link Settings#once}); the public {@link ScopeEnforcementFilter.Builder} feeds it. */
     static final class Builder {
         private Enforcer enforcer;
-        private Mode mode = Mode.ENFORCING;
-        private String realm = "api";
-        private boolean realmSet;
+        private Mode mode;
+        private String realm;
         private String resource;
-        private List<String> issuers = List.of();
+        private List<String> issuers;
 
         private Builder() {
         }
 
         Builder enforcer(Enforcer enforcer) {
+            Settings.once(this.enforcer, "enforcer");
             this.enforcer = enforcer;
             return this;
         }
 
         Builder mode(Mode mode) {
+            Settings.once(this.mode, "mode");
             this.mode = mode;
             return this;
         }
 
         Builder challengeRealm(String realm) {
-            Settings.once(realmSet, "challengeRealm");
+            Settings.once(this.realm, "challengeRealm");
             this.realm = realm;
-            this.realmSet = true;
             return this;
         }
 
         Builder resourceMetadata(String resource) {
-            URI uri = URI.create(resource);
+            Settings.once(this.resource, "resourceMetadata");
+            URI uri;
+            try {
+                uri = new URI(resource);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: " + UntrustedText.quote(resource));
+            }
             if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("must be an absolute URL without query or fragment");
@@ -427,6 +434,7 @@ final class FilterSettings {
         }
 
         Builder issuers(List<String> issuers) {
+            Settings.once(this.issuers, "issuers");
             this.issuers = List.copyOf(issuers);
             return this;
         }
