@@ -34,6 +34,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.security.core.SpringSecurityCoreVersion;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -81,8 +82,10 @@ class SpringBoot3FilterTest {
         FilterRegistrationBean<?> registration = context.getBean(FilterRegistrationBean.class);
         assertTrue(registration.getFilter() instanceof ScopeEnforcementFilter);
         assertEquals(Ordered.HIGHEST_PRECEDENCE, registration.getOrder());
-        // SecurityAutoConfiguration is excluded: no chain that would ask for a login before the filter's answer.
+        // Spring Security's filter chain and generated user are excluded: nothing asks for a login on a request
+        // the filter allowed, and no password is made or logged.
         assertFalse(context.containsBean("springSecurityFilterChain"));
+        assertEquals(0, context.getBeanNamesForType(UserDetailsService.class).length);
         assertEquals(200, Http.send(port, "GET", "/me", IDP.token().sign()).status());
         assertTrue(JWKS.fetches() > 0, "the keys came from the JWKS endpoint (jwks-uri)");
     }

@@ -5,6 +5,8 @@ import static io.scopeenforcer.integration.boot4.Http.assertDenial;
 import static io.scopeenforcer.integration.boot4.Http.insufficientScope;
 import static io.scopeenforcer.integration.boot4.Http.invalidToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSObject;
 import io.scopeenforcer.integration.boot4.Http.Reply;
@@ -18,19 +20,23 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContextException;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The filter inside a Spring Boot 4.0 application with its keys in a local JWKS file ({@code jwks-file}) and
- * both names of Ed25519 accepted ({@code EdDSA}, and RFC 9864's {@code Ed25519}), on Nimbus 10.4, the first
- * release this range meets that has the {@code JWSAlgorithm.Ed25519} constant (the core builds the algorithm by
- * name, which {@code Algorithm.equals} finds equal to it).
+ * both names of Ed25519 accepted ({@code EdDSA}, and RFC 9864's {@code Ed25519}), on Nimbus 10.4, which has the
+ * {@code JWSAlgorithm.Ed25519} constant that 9.37 lacks: the core's algorithm built by name must equal it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SpringBoot4JwksFileTest {
@@ -69,6 +75,26 @@ class SpringBoot4JwksFileTest {
         assertEquals(List.of("Ed25519"), Stream.of(com.nimbusds.jose.JWSAlgorithm.class.getFields())
                 .map(java.lang.reflect.Field::getName).filter(n -> n.equals("Ed25519")).toList(),
                 "10.4 has JWSAlgorithm.Ed25519");
+    }
+
+    /** README: a bad parameter fails the filter's init(), Tomcat's start of it, and so the application's start. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void startWhenAParameterIsBadThenTheApplicationDoesNotStart(CapturedOutput output) {
+        SpringApplicationBuilder app = new SpringApplicationBuilder(ScopeEnforcerApplication.class).properties(
+                "server.port=0", "spring.main.banner-mode=off",
+                ScopeEnforcerApplication.PROPERTY_PREFIX + "jwks-file=" + JWKS_FILE,
+                ScopeEnforcerApplication.PROPERTY_PREFIX + "clock-skew=1m");
+        ApplicationContextException failure = assertThrows(ApplicationContextException.class,
+                () -> app.run().close());
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertTrue(root.getMessage().endsWith("failed to start"), root::toString);
+        assertTrue(output.getOut().contains(
+                "scope-enforcer: parameter clock-skew: not seconds or an ISO-8601 duration: '1m'"),
+                "the ConfigurationException's message is logged");
     }
 
     static Stream<Arguments> algorithms() {
