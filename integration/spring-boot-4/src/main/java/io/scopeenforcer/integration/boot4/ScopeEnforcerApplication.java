@@ -50,8 +50,9 @@ public class ScopeEnforcerApplication {
             }
         }
         registration.addUrlPatterns("/*");
-        // Before every other filter (Spring's own are ordered after HIGHEST_PRECEDENCE), so nothing reads the
-        // request before the token is checked.
+        // Before every filter that reads or authenticates the request (Spring's FormContentFilter at -9900, Spring
+        // Security's chain at -100). Only Spring Boot's CharacterEncodingFilter shares this order, and it merely
+        // sets the charset of a body the filter never reads.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

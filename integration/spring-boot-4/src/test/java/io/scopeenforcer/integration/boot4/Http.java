@@ -44,7 +44,7 @@ final class Http {
         }
     }
 
-    /** Sends {@code method path} to the application on {@code port}, with {@code Authorization: Bearer token} unless null. */
+    /** Sends {@code method path} to the application on {@code port}, with a bearer token unless it is null. */
     static Reply send(int port, String method, String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
