@@ -1,10 +1,9 @@
 package io.scopeenforcer;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
-import io.scopeenforcer.scope.Requirement;
+import io.scopeenforcer.internal.TokenAccess;
+import io.scopeenforcer.internal.Verification;
 import io.scopeenforcer.scope.Scope;
 import io.scopeenforcer.token.TokenCacheStats;
 import io.scopeenforcer.token.TokenFailure;
@@ -16,17 +15,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The decision engine: method check, path firewall, route policy, token verification, tenant binding and
  * scope requirement, in that order, giving a {@link Decision}. Immutable and thread-safe.
  *
- * <p>Decisions for a verified token are cached per token object, so they live exactly as long as the token
- * cache's entry (weak keys: when the token cache drops a token at {@code exp} or on eviction, its decisions
- * go too), and are consulted only after the token verified again for this request (so never past
- * {@code exp}). Within a token at most {@value #DECISIONS_PER_TOKEN} decisions are kept.
+ * <p>Decisions for a verified token are kept in the token's own cache entry, so they live exactly as long as it
+ * (dropped with it at {@code exp}, at the max TTL or on eviction) and are reached by the same single cache probe
+ * that answers the token; the entry is checked against the clock before it is handed out, so a decision is
+ * never served past {@code exp}. Within a token at most {@value #DECISIONS_PER_TOKEN} decisions are kept.
  */
 public final class Enforcer {
 
@@ -44,12 +43,12 @@ public final class Enforcer {
     private final TokenVerifier verifier;
     private final RoutePolicy policy;
     private final long retryAfterSeconds;
-    private final Cache<VerifiedToken, Map<DecisionKey, Decision>> decisions;
+    private final boolean cacheDecisions;
     private final LongAdder decisionHits = new LongAdder();
     private final LongAdder decisionMisses = new LongAdder();
 
     static {
-        EngineAccess.install(Enforcer::policy);
+        EngineAccess.install(Enforcer::policy, RoutePolicy::fixedScopes);
     }
 
     private Enforcer(Builder b) {
@@ -57,9 +56,7 @@ public final class Enforcer {
         this.policy = b.policy;
         this.retryAfterSeconds = b.retryAfter == null ? DEFAULT_RETRY_AFTER_SECONDS : b.retryAfter.getSeconds();
         // Maintenance on the calling thread, as in TokenVerifier.
-        this.decisions = b.decisionCacheMaxTokens == 0 ? null
-                : Caffeine.newBuilder().weakKeys().maximumSize(b.decisionCacheMaxTokens)
-                        .executor(Runnable::run).build();
+        this.cacheDecisions = b.cacheDecisions;
     }
 
     /** A builder. */
@@ -115,8 +112,8 @@ public final class Enforcer {
             return new Decision.Deny(Decision.Reason.MISSING_TOKEN, "a bearer token is required",
                     requiredScopes(rule, match.variables()), rule);
         }
-        TokenResult result = verifier.verify(token);
-        if (result instanceof TokenResult.Invalid invalid) {
+        Verification verification = TokenAccess.verify(verifier, token);
+        if (verification.result() instanceof TokenResult.Invalid invalid) {
             if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
                 return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
                         List.of(), rule, retryAfterSeconds));
@@ -125,8 +122,8 @@ public final class Enforcer {
                     rule));
         }
         // A verified token is a compact JWS, so a b64token: no character check needed.
-        VerifiedToken verified = ((TokenResult.Valid) result).token();
-        return cached(verified, match);
+        VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
+        return cached(verified, match, cacheDecisions ? verification.decisions() : null);
     }
 
     /**
@@ -138,13 +135,19 @@ public final class Enforcer {
         return problem == null ? decision : Decision.Deny.invalidRequest(problem);
     }
 
-    private Decision cached(VerifiedToken token, RouteMatch match) {
-        if (decisions == null) {
+    /**
+     * The decision for a verified token on a matched route, from the token's own decisions when it has them. The
+     * key is the rule and its variables' values, everything the decision depends on besides the token: a decision
+     * made for one route or one set of required scopes is never served for another (the reuse behind Ory
+     * Oathkeeper's CVE-2021-32701). {@code perToken} lives in the token's cache entry, so it is never consulted
+     * past {@code exp}: the entry is checked against the clock before it is handed out.
+     */
+    private Decision cached(VerifiedToken token, RouteMatch match, ConcurrentMap<Object, Object> perToken) {
+        if (perToken == null) {
             return evaluate(token, match);
         }
         DecisionKey key = DecisionKey.of(match);
-        Map<DecisionKey, Decision> perToken = decisions.get(token, t -> new ConcurrentHashMap<>());
-        Decision decision = perToken.get(key);
+        Decision decision = (Decision) perToken.get(key);
         if (decision != null) {
             decisionHits.increment();
             return decision;
@@ -217,8 +220,7 @@ public final class Enforcer {
 
     /** A snapshot of the engine's cache counters: the token cache and the decision cache. */
     public Stats stats() {
-        return new Stats(verifier.stats(), new DecisionCacheStats(decisionHits.sum(), decisionMisses.sum(),
-                decisions == null ? 0 : decisions.estimatedSize()));
+        return new Stats(verifier.stats(), new DecisionCacheStats(decisionHits.sum(), decisionMisses.sum()));
     }
 
     /**
@@ -235,9 +237,8 @@ public final class Enforcer {
      *
      * @param hits decisions served from the cache
      * @param misses decisions evaluated
-     * @param tokens tokens that have cached decisions (an estimate)
      */
-    public record DecisionCacheStats(long hits, long misses, long tokens) {
+    public record DecisionCacheStats(long hits, long misses) {
     }
 
     /**
@@ -276,7 +277,7 @@ public final class Enforcer {
 
         private TokenVerifier verifier;
         private RoutePolicy policy;
-        private long decisionCacheMaxTokens = 10_000;
+        private boolean cacheDecisions = true;
         private boolean decisionCacheSet;
         private Duration retryAfter;
 
@@ -297,13 +298,14 @@ public final class Enforcer {
             return this;
         }
 
-        /** How many tokens may have cached decisions; 0 turns the decision cache off. Default 10,000. */
-        public Builder decisionCacheMaxTokens(long max) {
-            Settings.once(decisionCacheSet, "decisionCacheMaxTokens");
-            if (max < 0) {
-                throw new IllegalArgumentException("decisionCacheMaxTokens must be >= 0, was " + max);
-            }
-            this.decisionCacheMaxTokens = max;
+        /**
+         * Whether a verified token's decisions are kept (in its token-cache entry, so as many tokens as the token
+         * cache holds, at most {@value Enforcer#DECISIONS_PER_TOKEN} routes each); default true. With the token
+         * cache off nothing is kept either way.
+         */
+        public Builder decisionCache(boolean enabled) {
+            Settings.once(decisionCacheSet, "decisionCache");
+            this.cacheDecisions = enabled;
             this.decisionCacheSet = true;
             return this;
         }

@@ -1,7 +1,6 @@
 package io.scopeenforcer;
 
 import io.scopeenforcer.internal.UntrustedText;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,8 +174,8 @@ public final class RoutePolicy {
             return this;
         }
 
-        /** Adds one line of policy-file syntax; blank lines and comments are ignored. */
-        public Builder line(String line, String source) {
+        /** Adds one line of policy-file syntax; blank lines and comments are ignored. For {@link #parse}. */
+        Builder line(String line, String source) {
             Objects.requireNonNull(line, "line");
             Objects.requireNonNull(source, "source");
             int hash = line.indexOf('#');
@@ -253,5 +252,23 @@ public final class RoutePolicy {
         public RoutePolicy build() {
             return new RoutePolicy(rules);
         }
+    }
+
+    /** The scopes the rules name without a path variable, sorted and once each. */
+    List<String> fixedScopes() {
+        java.util.TreeSet<String> scopes = new java.util.TreeSet<>();
+        for (Rule rule : rules()) {
+            if (rule.requirement().kind() != Requirement.Kind.SCOPES) {
+                continue;
+            }
+            for (List<String> alternative : rule.requirement().alternatives()) {
+                for (String scope : alternative) {
+                    if (scope.indexOf('{') < 0) {
+                        scopes.add(scope);
+                    }
+                }
+            }
+        }
+        return List.copyOf(scopes);
     }
 }

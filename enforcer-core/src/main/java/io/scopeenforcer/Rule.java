@@ -1,6 +1,5 @@
 package io.scopeenforcer;
 
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.Scope;
 import java.util.List;
 import java.util.Objects;

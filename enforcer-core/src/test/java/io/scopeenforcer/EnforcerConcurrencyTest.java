@@ -117,10 +117,10 @@ class EnforcerConcurrencyTest {
         Enforcer.Builder engine = Enforcer.newBuilder().policy(policy);
         if (cached) {
             verifier.cacheMaxEntries(32);
-            engine.decisionCacheMaxTokens(16);
+            engine.decisionCache(true); // bounded by the 32-entry token cache, whose entries hold them
         } else {
             verifier.cacheMaxEntries(0);
-            engine.decisionCacheMaxTokens(0);
+            engine.decisionCache(false);
         }
         return engine.verifier(verifier.build()).build();
     }

@@ -68,7 +68,7 @@ class EnforcerDifferentialTest {
         RoutePolicy policy = RoutePolicy.parse(POLICY, "policy.txt");
         Enforcer cached = Enforcer.newBuilder().policy(policy)
                 .verifier(TokenVerifier.newBuilder().trust(idp.trustedIssuer()).clock(clock).build()).build();
-        Enforcer uncached = Enforcer.newBuilder().policy(policy).decisionCacheMaxTokens(0)
+        Enforcer uncached = Enforcer.newBuilder().policy(policy).decisionCache(false)
                 .verifier(TokenVerifier.newBuilder().trust(idp.trustedIssuer()).clock(clock).cacheMaxEntries(0).build())
                 .build();
         Random random = new Random(seed);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.testing.TestClock;
 import io.scopeenforcer.testing.TestIssuer;
 import io.scopeenforcer.token.TokenVerifier;
@@ -67,7 +66,7 @@ class EnforcerFuzzTest {
         Enforcer.Builder engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "policy.txt"));
         if (!caching) {
             verifier.cacheMaxEntries(0);
-            engine.decisionCacheMaxTokens(0);
+            engine.decisionCache(false);
         }
         return engine.verifier(verifier.build()).build();
     }

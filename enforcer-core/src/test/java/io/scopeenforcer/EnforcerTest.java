@@ -44,7 +44,7 @@ class EnforcerTest {
         Enforcer.Builder engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "test.policy"));
         if (!caching) {
             verifier.cacheMaxEntries(0);
-            engine.decisionCacheMaxTokens(0);
+            engine.decisionCache(false);
         }
         return engine.verifier(verifier.build()).build();
     }
@@ -265,7 +265,8 @@ class EnforcerTest {
         assertEquals("policy was already set", assertThrows(IllegalStateException.class,
                 () -> Enforcer.newBuilder().policy(policy).policy(policy)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Enforcer.newBuilder().retryAfter(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> Enforcer.newBuilder().decisionCacheMaxTokens(-1));
+        assertEquals("decisionCache was already set", assertThrows(IllegalStateException.class,
+                () -> Enforcer.newBuilder().decisionCache(true).decisionCache(false)).getMessage());
         assertThrows(NullPointerException.class, () -> CACHED.decide(null, null, "/"));
     }
 }

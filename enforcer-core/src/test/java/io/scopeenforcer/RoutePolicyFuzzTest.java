@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.scope.ScopeSet;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.scopeenforcer.scope.Requirement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

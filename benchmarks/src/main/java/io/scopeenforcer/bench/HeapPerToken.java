@@ -57,7 +57,7 @@ public final class HeapPerToken {
         // 2. The engine: token cache plus one cached decision per token (the request stream's routes).
         Enforcer enforcer = Enforcer.newBuilder()
                 .verifier(TokenVerifier.newBuilder().trust(issuer).cacheMaxEntries(count).build())
-                .policy(policy).decisionCacheMaxTokens(count).build();
+                .policy(policy).build();
         verifier = null;
         before = usedAfterGc();
         for (int i = 0; i < count; i++) {
@@ -76,7 +76,7 @@ public final class HeapPerToken {
         int max = count / 2;
         Enforcer bounded = Enforcer.newBuilder()
                 .verifier(TokenVerifier.newBuilder().trust(issuer).cacheMaxEntries(max).build())
-                .policy(policy).decisionCacheMaxTokens(max).build();
+                .policy(policy).build();
         before = usedAfterGc();
         for (int i = 0; i < count; i++) {
             String[] route = Fixtures.ROUTES.get(i % Fixtures.ROUTES.size());

@@ -2,18 +2,20 @@ package io.scopeenforcer.internal;
 
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * What the servlet module reads of an engine that users do not: the policy an {@link Enforcer} was built with
- * (for the RFC 9728 metadata's {@code scopes_supported} and the start-up log). The package is exported to the
+ * (for its warnings and the start-up log) and the fixed scopes its rules name (RFC 9728 {@code scopes_supported}). The package is exported to the
  * servlet module only; {@link Enforcer} installs the door when its class initializes, so the engine keeps no
  * public accessor for it.
  */
 public final class EngineAccess {
 
     private static volatile Function<Enforcer, RoutePolicy> policyOf;
+    private static volatile Function<RoutePolicy, List<String>> scopesOf;
 
     private EngineAccess() {
     }
@@ -23,11 +25,20 @@ public final class EngineAccess {
      *
      * @throws IllegalStateException when called again
      */
-    public static void install(Function<Enforcer, RoutePolicy> policy) {
+    public static void install(Function<Enforcer, RoutePolicy> policy, Function<RoutePolicy, List<String>> scopes) {
         if (policyOf != null) {
             throw new IllegalStateException("EngineAccess is already installed");
         }
+        scopesOf = Objects.requireNonNull(scopes, "scopes");
         policyOf = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * The scopes the policy's rules name without a path variable, sorted: RFC 9728 {@code scopes_supported}
+     * (a templated scope such as {@code {resource}:read} cannot be listed).
+     */
+    public static List<String> scopesSupported(Enforcer enforcer) {
+        return scopesOf.apply(policy(enforcer));
     }
 
     /** The policy {@code enforcer} was built with. */

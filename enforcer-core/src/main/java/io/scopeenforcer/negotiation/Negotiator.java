@@ -1,5 +1,6 @@
 package io.scopeenforcer.negotiation;
 
+import io.scopeenforcer.internal.ScopeAccess;
 import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.negotiation.NegotiationResult.Granted;
@@ -138,7 +139,7 @@ public final class Negotiator {
             if (token.isEmpty()) {
                 return invalidScope("scope has a leading, trailing or doubled space");
             }
-            if (!Scope.isScopeToken(token)) {
+            if (!ScopeAccess.scopes().isScopeToken(token)) {
                 return invalidScope("not a valid scope: " + UntrustedText.quote(token));
             }
             Scope scope = Scope.parse(token);

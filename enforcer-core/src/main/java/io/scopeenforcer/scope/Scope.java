@@ -78,7 +78,7 @@ public final class Scope implements Comparable<Scope> {
     }
 
     /** True when {@code s} is a non-empty RFC 6749 §3.3 scope-token. */
-    public static boolean isScopeToken(String s) {
+    static boolean isScopeToken(String s) {
         if (s == null || s.isEmpty()) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.scopeenforcer.scope;
 
+import io.scopeenforcer.internal.ScopeAccess;
 import io.scopeenforcer.internal.UntrustedText;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,35 @@ import java.util.Set;
 public final class ScopeSet {
 
     private static final ScopeSet EMPTY = new ScopeSet(new LinkedHashMap<>());
+
+    static {
+        ScopeAccess.install(new ScopeAccess.Door() {
+            @Override
+            public ScopeSet fromClaim(String spaceDelimited) {
+                return ScopeSet.fromClaim(spaceDelimited);
+            }
+
+            @Override
+            public ScopeSet fromValues(Collection<String> values) {
+                return ScopeSet.fromValues(values);
+            }
+
+            @Override
+            public Scope parseOrNull(String value) {
+                return Scope.parseOrNull(value);
+            }
+
+            @Override
+            public boolean isScopeToken(String value) {
+                return Scope.isScopeToken(value);
+            }
+
+            @Override
+            public boolean isScopeChar(char c) {
+                return Scope.isScopeChar(c);
+            }
+        });
+    }
 
     private final Map<String, Scope> byValue;
     /** Exact-match grants (everything but URN consumer scopes and scopes that grant nothing). */
@@ -80,7 +110,7 @@ public final class ScopeSet {
      * Reads a token's space-delimited {@code scope} claim leniently: any run of spaces separates, and a value
      * that is not a scope-token is dropped (it grants nothing) rather than failing the whole token.
      */
-    public static ScopeSet fromClaim(String spaceDelimited) {
+    static ScopeSet fromClaim(String spaceDelimited) {
         Objects.requireNonNull(spaceDelimited, "spaceDelimited");
         return fromValues(Arrays.asList(spaceDelimited.split(" ")));
     }
@@ -89,7 +119,7 @@ public final class ScopeSet {
      * Reads a token's {@code scp} array (or any collection of values) leniently: a value that is not a single
      * scope-token is dropped.
      */
-    public static ScopeSet fromValues(Collection<String> values) {
+    static ScopeSet fromValues(Collection<String> values) {
         Objects.requireNonNull(values, "values");
         LinkedHashMap<String, Scope> scopes = new LinkedHashMap<>();
         for (String value : values) {

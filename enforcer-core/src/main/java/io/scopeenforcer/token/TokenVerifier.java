@@ -1,10 +1,5 @@
 package io.scopeenforcer.token;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -17,26 +12,19 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.scopeenforcer.internal.TokenAccess;
 import io.scopeenforcer.internal.UntrustedText;
-import io.scopeenforcer.scope.Scope;
-import io.scopeenforcer.scope.ScopeSet;
+import io.scopeenforcer.internal.Verification;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Verifies bearer access tokens (signed JWTs) for a set of {@linkplain TrustedIssuer trusted issuers} and
@@ -67,82 +55,36 @@ public final class TokenVerifier {
     static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     static final Duration DEFAULT_CACHE_MAX_TTL = Duration.ofMinutes(10);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
-    /** The negative cache holds at most this share of {@code cacheMaxEntries}. */
-    static final int NEGATIVE_CACHE_DIVISOR = 10;
-    /** Client id claims, in order of preference: RFC 9068, then OIDC, then Okta's. */
-    private static final List<String> CLIENT_ID_CLAIMS = List.of("client_id", "azp", "cid");
 
     private static final Map<TokenFailure, TokenResult.Invalid> STANDARD = standardResults();
 
+    static {
+        TokenAccess.install(TokenVerifier::verification);
+    }
+
     private final Map<String, TrustedIssuer> issuers;
-    private final Clock clock;
-    private final List<String> scopeClaims;
-    private final String tenantClaim;
-    private final String realmClaim;
     private final int maxTokenLength;
-    private final long cacheMaxEntries;
-    private final Duration cacheMaxTtl;
-    private final Duration negativeCacheTtl;
-    /**
-     * The claim names tokens carry, each kept once: the JSON parser makes new strings for every token, and a
-     * cached token would otherwise hold its own copies of "iss", "exp"... (HeapPerToken, BENCHMARKS.md).
-     */
-    private final Map<String, String> claimNames;
-    /** Verified tokens; null when caching is off. */
-    private final Cache<TokenKey, CachedToken> positive;
-    /** Failures that cannot change; null when negative caching is off. */
-    private final Cache<TokenKey, TokenResult.Invalid> negative;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder negativeHits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
+    private final TokenCache cache;
+    private final TokenClaims claims;
+    /** For {@link #toString()}: the settings as built. */
+    private final String settings;
 
     private TokenVerifier(Builder b) {
         this.issuers = Collections.unmodifiableMap(new LinkedHashMap<>(b.issuers));
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.scopeClaims = b.scopeClaims != null ? b.scopeClaims : DEFAULT_SCOPE_CLAIMS;
-        this.tenantClaim = b.tenantClaim != null ? b.tenantClaim : DEFAULT_TENANT_CLAIM;
-        this.realmClaim = b.realmClaim != null ? b.realmClaim : DEFAULT_REALM_CLAIM;
+        Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
+        List<String> scopeClaims = b.scopeClaims != null ? b.scopeClaims : DEFAULT_SCOPE_CLAIMS;
+        String tenantClaim = b.tenantClaim != null ? b.tenantClaim : DEFAULT_TENANT_CLAIM;
+        String realmClaim = b.realmClaim != null ? b.realmClaim : DEFAULT_REALM_CLAIM;
         this.maxTokenLength = b.maxTokenLength != null ? b.maxTokenLength : DEFAULT_MAX_TOKEN_LENGTH;
-        this.cacheMaxEntries = b.cacheMaxEntries != null ? b.cacheMaxEntries : DEFAULT_CACHE_MAX_ENTRIES;
-        this.cacheMaxTtl = b.cacheMaxTtl != null ? b.cacheMaxTtl : DEFAULT_CACHE_MAX_TTL;
-        this.negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
-        Map<String, String> names = new HashMap<>();
-        for (String name : List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "typ", "client_id", "azp",
-                "cid", "auth_time", "acr", "amr", "groups", "roles", "entitlements")) {
-            names.put(name, name);
-        }
-        scopeClaims.forEach(name -> names.put(name, name));
-        names.put(tenantClaim, tenantClaim);
-        names.put(realmClaim, realmClaim);
-        this.claimNames = Map.copyOf(names);
-
-        // Caffeine reads time from the same clock as the claim checks, so a fixed or stepped test clock
-        // drives cache expiry too. Its maintenance (draining the read buffer, evicting) runs on the calling
-        // thread, amortized, rather than as a task on the common pool: on a small machine the hand-off and the
-        // second thread cost more than the work (CachedPathBenchmark, BENCHMARKS.md).
-        Clock c = this.clock;
-        Ticker ticker = () -> c.millis() * 1_000_000L;
-        if (cacheMaxEntries == 0) {
-            this.positive = null;
-            this.negative = null;
-        } else {
-            long maxTtlNanos = cacheMaxTtl.toNanos();
-            this.positive = Caffeine.newBuilder()
-                    .executor(Runnable::run)
-                    .ticker(ticker)
-                    .maximumSize(cacheMaxEntries)
-                    .expireAfter(new UntilExpiry(maxTtlNanos))
-                    .evictionListener((TokenKey k, CachedToken v, RemovalCause cause) -> countEviction(cause))
-                    .build();
-            this.negative = negativeCacheTtl.isZero() ? null : Caffeine.newBuilder()
-                    .executor(Runnable::run)
-                    .ticker(ticker)
-                    .maximumSize(Math.max(1, cacheMaxEntries / NEGATIVE_CACHE_DIVISOR))
-                    .expireAfterWrite(negativeCacheTtl.toNanos(), TimeUnit.NANOSECONDS)
-                    .evictionListener((TokenKey k, TokenResult.Invalid v, RemovalCause cause) -> countEviction(cause))
-                    .build();
-        }
+        long cacheMaxEntries = b.cacheMaxEntries != null ? b.cacheMaxEntries : DEFAULT_CACHE_MAX_ENTRIES;
+        Duration cacheMaxTtl = b.cacheMaxTtl != null ? b.cacheMaxTtl : DEFAULT_CACHE_MAX_TTL;
+        Duration negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
+        this.cache = new TokenCache(clock, cacheMaxEntries, cacheMaxTtl, negativeCacheTtl);
+        this.claims = new TokenClaims(clock, scopeClaims, tenantClaim, realmClaim);
+        this.settings = "TokenVerifier[issuers=" + issuers.keySet() + ", scopeClaims=" + scopeClaims
+                + ", tenantClaim=" + tenantClaim + ", realmClaim=" + realmClaim + ", maxTokenLength="
+                + maxTokenLength + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl
+                + ", negativeCacheTtl=" + negativeCacheTtl + "]";
     }
 
     /** Starts a builder; at least one {@link Builder#trust(TrustedIssuer) trusted issuer} is required. */
@@ -158,95 +100,46 @@ public final class TokenVerifier {
      * @throws NullPointerException when {@code compactJwt} is null
      */
     public TokenResult verify(String compactJwt) {
+        return verification(compactJwt).result();
+    }
+
+    /** {@link #verify} with the token's cache entry, for the engine (through {@link TokenAccess}). */
+    private Verification verification(String compactJwt) {
         Objects.requireNonNull(compactJwt, "compactJwt");
         if (compactJwt.length() > maxTokenLength) {
-            return STANDARD.get(TokenFailure.TOO_LARGE);
+            return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        if (positive == null) {
-            misses.increment();
-            return verifyUncached(compactJwt);
-        }
-        TokenKey key = new TokenKey(compactJwt);
-        CachedToken cached = positive.getIfPresent(key);
+        TokenKey key = cache.enabled() ? new TokenKey(compactJwt) : null;
+        Verification cached = cache.lookup(key); // counts a hit or a miss; with caching off, always a miss
         if (cached != null) {
-            hits.increment();
-            if (clock.millis() < cached.validUntilMillis) {
-                return cached.result;
-            }
-            // Caffeine's expiry and this check read the same clock; this one also covers a clock that moved
-            // between the two reads. Never served past exp.
-            positive.invalidate(key);
-            return STANDARD.get(TokenFailure.EXPIRED);
+            return cached;
         }
-        if (negative != null) {
-            TokenResult.Invalid failed = negative.getIfPresent(key);
-            if (failed != null) {
-                negativeHits.increment();
-                return failed;
-            }
-        }
-        misses.increment();
         TokenResult result = verifyUncached(compactJwt);
-        if (result instanceof TokenResult.Valid) {
-            VerifiedToken token = ((TokenResult.Valid) result).token();
-            long validUntil = saturatedAdd(token.expiresAt().toEpochMilli(),
-                    issuers.get(token.issuer()).clockSkewMillis());
-            positive.put(key, new CachedToken((TokenResult.Valid) result, validUntil));
-        } else if (negative != null && isPermanent(((TokenResult.Invalid) result).failure())) {
-            negative.put(key, (TokenResult.Invalid) result);
-        }
-        return result;
+        long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
+        return cache.remember(key, result, skew);
     }
 
     /**
      * A snapshot of the cache counters. With caching off, every verification counts as a miss.
      */
     public TokenCacheStats stats() {
-        return new TokenCacheStats(hits.sum(), negativeHits.sum(), misses.sum(), evictions.sum(),
-                positive == null ? 0 : positive.estimatedSize(), negative == null ? 0 : negative.estimatedSize());
+        return cache.stats();
     }
 
     /** The trusted issuers and the settings; no key material. */
     @Override
     public String toString() {
-        return "TokenVerifier[issuers=" + issuers.keySet() + ", scopeClaims=" + scopeClaims + ", tenantClaim="
-                + tenantClaim + ", realmClaim=" + realmClaim + ", maxTokenLength=" + maxTokenLength
-                + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl
-                + ", negativeCacheTtl=" + negativeCacheTtl + "]";
+        return settings;
     }
 
     /** Runs Caffeine's pending maintenance, so sizes are exact; for tests. */
     void cleanUp() {
-        if (positive != null) {
-            positive.cleanUp();
-        }
-        if (negative != null) {
-            negative.cleanUp();
-        }
+        cache.cleanUp();
     }
 
-    private void countEviction(RemovalCause cause) {
-        if (cause.wasEvicted()) {
-            evictions.increment();
-        }
-    }
-
-    /** Failures that the same token string will always get again (for a clock that only moves forward). */
-    private static boolean isPermanent(TokenFailure failure) {
-        switch (failure) {
-            case MALFORMED:
-            case TOO_LARGE:
-            case UNSUPPORTED:
-            case BAD_SIGNATURE:
-            case WRONG_ISSUER:
-            case WRONG_AUDIENCE:
-            case WRONG_TYPE:
-            case EXPIRED:
-                return true;
-            default:
-                // UNKNOWN_KEY and KEYS_UNAVAILABLE change with the next JWKS fetch, NOT_YET_VALID with time.
-                return false;
-        }
+    /** The shared result for a failure without a specific description. */
+    static TokenResult.Invalid standard(TokenFailure failure) {
+        return STANDARD.get(failure);
     }
 
     private TokenResult verifyUncached(String token) {
@@ -327,7 +220,7 @@ public final class TokenVerifier {
         } catch (BadJOSEException | JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         }
-        return checkClaims(issuer, claims, rawClaims);
+        return this.claims.check(issuer, claims, rawClaims);
     }
 
     /** The header checks, before the issuer is known: {@code crit}, {@code b64}, nested {@code cty}, {@code typ}. */
@@ -442,163 +335,6 @@ public final class TokenVerifier {
         return invalid(TokenFailure.MALFORMED, unsigned ? "the token is not signed" : "the token header is not valid");
     }
 
-    private TokenResult checkClaims(TrustedIssuer issuer, JWTClaimsSet claims, Map<String, Object> raw) {
-        // The time claims are read from the JSON itself, not from Nimbus's Dates: seconds * 1000 of a value such
-        // as 1e16 or 2^63 overflows a long into the past, and a far-future nbf would then pass. A time outside
-        // ClaimsJson's range is malformed; inside it, every sum below is far from overflowing.
-        long exp = ClaimsJson.epochSeconds(raw, "exp");
-        long nbf = ClaimsJson.epochSeconds(raw, "nbf");
-        long iat = ClaimsJson.epochSeconds(raw, "iat");
-        if (exp == ClaimsJson.ABSENT) {
-            return invalid(TokenFailure.MALFORMED, "the token has no expiry");
-        }
-        if (exp == ClaimsJson.OUT_OF_RANGE || nbf == ClaimsJson.OUT_OF_RANGE || iat == ClaimsJson.OUT_OF_RANGE) {
-            return invalid(TokenFailure.MALFORMED, "a token time claim is not a number of seconds in range");
-        }
-        long now = clock.millis();
-        long skew = issuer.clockSkewMillis();
-        // RFC 7519 §4.1.4: the current time must be before exp.
-        if (now >= exp * 1000 + skew) {
-            return STANDARD.get(TokenFailure.EXPIRED);
-        }
-        if (inFuture(nbf, now, skew) || inFuture(iat, now, skew)) {
-            return STANDARD.get(TokenFailure.NOT_YET_VALID);
-        }
-        if (!hasAcceptedAudience(issuer.audiences(), claims.getAudience())) {
-            return STANDARD.get(TokenFailure.WRONG_AUDIENCE);
-        }
-        String clientId;
-        String subject;
-        String tenant;
-        String realm;
-        try {
-            clientId = firstString(raw, CLIENT_ID_CLAIMS);
-            // Nimbus turns a numeric sub into a string; RFC 7519 §4.1.2 says StringOrURI, so read the JSON value.
-            subject = ClaimsJson.string(raw, "sub");
-            tenant = ClaimsJson.string(raw, tenantClaim);
-            realm = ClaimsJson.string(raw, realmClaim);
-        } catch (ParseException e) {
-            return invalid(TokenFailure.MALFORMED, "a token claim has the wrong type");
-        }
-        if (subject == null && clientId == null) {
-            return invalid(TokenFailure.MALFORMED, "the token names neither a subject nor a client");
-        }
-        VerifiedToken token = VerifiedToken.newBuilder()
-                .issuer(issuer.issuer())
-                .subject(subject)
-                .clientId(clientId)
-                .audiences(nonNull(claims.getAudience()))
-                .scopes(scopes(claims))
-                .tenant(tenant)
-                .realm(realm)
-                .expiresAt(Instant.ofEpochSecond(exp))
-                .claims(frozenClaims(raw, claimNames))
-                .build();
-        return new TokenResult.Valid(token);
-    }
-
-    private static boolean inFuture(long epochSeconds, long now, long skew) {
-        return epochSeconds != ClaimsJson.ABSENT && epochSeconds * 1000 - skew > now;
-    }
-
-    private static boolean hasAcceptedAudience(Set<String> accepted, List<String> aud) {
-        for (String a : aud) {
-            if (a != null && accepted.contains(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String firstString(Map<String, Object> claims, List<String> names) throws ParseException {
-        for (String name : names) {
-            String value = ClaimsJson.string(claims, name);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
-    }
-
-    private static List<String> nonNull(List<String> values) {
-        List<String> out = new ArrayList<>(values.size());
-        for (String v : values) {
-            if (v != null) {
-                out.add(v);
-            }
-        }
-        return out;
-    }
-
-    /** The union of the configured scope claims: a space-delimited string or an array of strings each. */
-    private ScopeSet scopes(JWTClaimsSet claims) {
-        ScopeSet first = null;
-        LinkedHashSet<Scope> union = null;
-        for (String name : scopeClaims) {
-            ScopeSet found = scopeClaim(claims.getClaim(name));
-            if (found == null || found.isEmpty()) {
-                continue;
-            }
-            if (first == null) {
-                first = found;
-            } else {
-                if (union == null) {
-                    union = new LinkedHashSet<>(first.scopes());
-                }
-                union.addAll(found.scopes());
-            }
-        }
-        if (union != null) {
-            return ScopeSet.of(union);
-        }
-        return first != null ? first : ScopeSet.empty();
-    }
-
-    private static ScopeSet scopeClaim(Object value) {
-        if (value instanceof String) {
-            return ScopeSet.fromClaim((String) value);
-        }
-        if (value instanceof List) {
-            List<String> strings = new ArrayList<>();
-            for (Object o : (List<?>) value) {
-                if (o instanceof String) {
-                    strings.add((String) o);
-                }
-            }
-            return ScopeSet.fromValues(strings);
-        }
-        return null;
-    }
-
-    /** The claims as JSON values, dates back to epoch seconds, unmodifiable at every level. */
-    private static Map<String, Object> frozenClaims(Map<String, Object> source, Map<String, String> names) {
-        Map<String, Object> out = new LinkedHashMap<>(Math.max(4, source.size() * 2));
-        for (Map.Entry<String, Object> e : source.entrySet()) {
-            out.put(names.getOrDefault(e.getKey(), e.getKey()), freeze(e.getValue()));
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static Object freeze(Object value) {
-        if (value instanceof Map) {
-            Map<?, ?> map = (Map<?, ?>) value;
-            Map<Object, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.put(e.getKey(), freeze(e.getValue()));
-            }
-            return Collections.unmodifiableMap(out);
-        }
-        if (value instanceof List) {
-            List<?> list = (List<?>) value;
-            List<Object> out = new ArrayList<>(list.size());
-            for (Object o : list) {
-                out.add(freeze(o));
-            }
-            return Collections.unmodifiableList(out);
-        }
-        return value;
-    }
-
     /** How a {@code typ} header classifies. */
     private enum TypeClass { ABSENT, JWT, AT_JWT, OTHER }
 
@@ -640,11 +376,6 @@ public final class TokenVerifier {
         return new String(out);
     }
 
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
-    }
-
     private static TokenResult.Invalid invalid(TokenFailure failure, String description) {
         return new TokenResult.Invalid(failure, description);
     }
@@ -655,43 +386,6 @@ public final class TokenVerifier {
             map.put(f, TokenResult.Invalid.of(f));
         }
         return Collections.unmodifiableMap(map);
-    }
-
-    /** A cached verified token with the instant (epoch ms) it stops being valid: exp plus the clock skew. */
-    private static final class CachedToken {
-        final TokenResult.Valid result;
-        final long validUntilMillis;
-
-        CachedToken(TokenResult.Valid result, long validUntilMillis) {
-            this.result = result;
-            this.validUntilMillis = validUntilMillis;
-        }
-    }
-
-    /** Expires a cached token when it stops being valid or after the max TTL, whichever is first. */
-    private static final class UntilExpiry implements Expiry<TokenKey, CachedToken> {
-        private final long maxTtlNanos;
-
-        UntilExpiry(long maxTtlNanos) {
-            this.maxTtlNanos = maxTtlNanos;
-        }
-
-        @Override
-        public long expireAfterCreate(TokenKey key, CachedToken value, long currentTime) {
-            long untilNanos = value.validUntilMillis >= Long.MAX_VALUE / 1_000_000L
-                    ? Long.MAX_VALUE : value.validUntilMillis * 1_000_000L - currentTime;
-            return Math.max(0, Math.min(untilNanos, maxTtlNanos));
-        }
-
-        @Override
-        public long expireAfterUpdate(TokenKey key, CachedToken value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(TokenKey key, CachedToken value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 
     /**

@@ -46,7 +46,7 @@ class ClientRegistrationTest {
             bad("allowed malformed URN", () -> client().allowedScopes("urn:opc:resource:consumer:paas:::read"),
                 IllegalArgumentException.class, "allowedScopes: malformed URN consumer scope"),
             bad("allowed malformed URN in a set",
-                () -> client().allowedScopes(ScopeSet.fromClaim("urn:opc:resource:consumer:")),
+                () -> client().allowedScopes(io.scopeenforcer.internal.ScopeAccess.scopes().fromClaim("urn:opc:resource:consumer:")),
                 IllegalArgumentException.class, "allowedScopes: malformed URN consumer scope"),
             bad("offline_access as an allowed scope", () -> client().allowedScopes("openid offline_access"),
                 IllegalArgumentException.class, "refreshTokens(true)"),

@@ -244,7 +244,7 @@ class NegotiatorTest {
 
     @Test
     void negotiateWhenUserHasMalformedOrOfflineScopesThenTheyAuthorizeNothing() {
-        ScopeSet user = ScopeSet.fromClaim("urn:opc:resource:consumer:paas:::read offline_access");
+        ScopeSet user = io.scopeenforcer.internal.ScopeAccess.scopes().fromClaim("urn:opc:resource:consumer:paas:::read offline_access");
         NegotiationResult result = NEGOTIATOR.negotiate("urn:opc:resource:consumer:paas::read offline_access",
                 client("paas-reader"), user);
         assertEquals("access_denied", ((Refused) result).error());

@@ -5,8 +5,6 @@ import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
-import io.scopeenforcer.Rule;
-import io.scopeenforcer.scope.Requirement;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.TrustedIssuer;
@@ -26,6 +24,7 @@ import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
 import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
 import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
 import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
 
@@ -43,9 +42,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,11 +61,12 @@ final class FilterSettings {
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
-        this.mode = b.mode;
+        this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm, metadataUrl);
+        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
         RoutePolicy policy = EngineAccess.policy(enforcer);
-        this.metadataJson = b.resource == null ? null : metadata(b.resource, b.issuers, policy);
+        this.metadataJson = b.resource == null ? null
+                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer));
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
@@ -197,6 +195,7 @@ final class FilterSettings {
         ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
         ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
         ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
         // What build() still checks is the key source itself (plain http off a loopback host, keys of no
         // accepted algorithm): every single value was checked by the setter that took it.
         TrustedIssuer trustedIssuer = build(keySource, trusted::build);
@@ -213,7 +212,6 @@ final class FilterSettings {
         String policyName = required(get, POLICY);
         RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
-        ifSet(get, CACHE_MAX_ENTRIES, v -> engine.decisionCacheMaxTokens(number(v)));
         ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
 
         Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
@@ -265,23 +263,10 @@ final class FilterSettings {
     }
 
     /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
-    private static String metadata(String resource, List<String> issuers, RoutePolicy policy) {
-        Set<String> scopes = new TreeSet<>();
-        for (Rule rule : policy.rules()) {
-            if (rule.requirement().kind() != Requirement.Kind.SCOPES) {
-                continue;
-            }
-            for (List<String> alternative : rule.requirement().alternatives()) {
-                for (String scope : alternative) {
-                    if (scope.indexOf('{') < 0) {
-                        scopes.add(scope);
-                    }
-                }
-            }
-        }
+    private static String metadata(String resource, List<String> issuers, List<String> scopes) {
         return "{\"resource\":" + Responses.Json.string(resource)
                 + ",\"authorization_servers\":" + Responses.Json.array(issuers)
-                + ",\"scopes_supported\":" + Responses.Json.array(new ArrayList<>(scopes))
+                + ",\"scopes_supported\":" + Responses.Json.array(scopes)
                 + ",\"bearer_methods_supported\":[\"header\"]}";
     }
 
@@ -403,36 +388,43 @@ final class FilterSettings {
         };
     }
 
+    /** Each setting once ({@link Settings#once}); the public {@link ScopeEnforcementFilter.Builder} feeds it. */
     static final class Builder {
         private Enforcer enforcer;
-        private Mode mode = Mode.ENFORCING;
-        private String realm = "api";
-        private boolean realmSet;
+        private Mode mode;
+        private String realm;
         private String resource;
-        private List<String> issuers = List.of();
+        private List<String> issuers;
 
         private Builder() {
         }
 
         Builder enforcer(Enforcer enforcer) {
+            Settings.once(this.enforcer, "enforcer");
             this.enforcer = enforcer;
             return this;
         }
 
         Builder mode(Mode mode) {
+            Settings.once(this.mode, "mode");
             this.mode = mode;
             return this;
         }
 
         Builder challengeRealm(String realm) {
-            Settings.once(realmSet, "challengeRealm");
+            Settings.once(this.realm, "challengeRealm");
             this.realm = realm;
-            this.realmSet = true;
             return this;
         }
 
         Builder resourceMetadata(String resource) {
-            URI uri = URI.create(resource);
+            Settings.once(this.resource, "resourceMetadata");
+            URI uri;
+            try {
+                uri = new URI(resource);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: " + UntrustedText.quote(resource));
+            }
             if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("must be an absolute URL without query or fragment");
@@ -442,6 +434,7 @@ final class FilterSettings {
         }
 
         Builder issuers(List<String> issuers) {
+            Settings.once(this.issuers, "issuers");
             this.issuers = List.copyOf(issuers);
             return this;
         }

@@ -1,10 +1,13 @@
-package io.scopeenforcer.scope;
+package io.scopeenforcer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scopeenforcer.internal.ScopeAccess;
+import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.scope.ScopeSet;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +44,10 @@ class ScopeParserFuzzTest {
         try {
             scope = Scope.parse(text);
         } catch (IllegalArgumentException e) {
-            assertFalse(Scope.isScopeToken(text));
+            assertFalse(ScopeAccess.scopes().isScopeToken(text));
             return;
         }
-        assertTrue(Scope.isScopeToken(text));
+        assertTrue(ScopeAccess.scopes().isScopeToken(text));
         assertEquals(text, scope.value());
         assertEquals(scope, Scope.parse(scope.value()));
         if (scope.kind() == Scope.Kind.MALFORMED_CONSUMER_URN) {
@@ -69,14 +72,14 @@ class ScopeParserFuzzTest {
         }
         assertEquals(set, ScopeSet.parse(set.toSpaceDelimited()));
         for (String value : set.values()) {
-            assertTrue(Scope.isScopeToken(value));
+            assertTrue(ScopeAccess.scopes().isScopeToken(value));
         }
     }
 
     private static void checkClaim(String text) {
-        ScopeSet set = ScopeSet.fromClaim(text);
+        ScopeSet set = ScopeAccess.scopes().fromClaim(text);
         for (Scope scope : set.scopes()) {
-            assertTrue(Scope.isScopeToken(scope.value()), scope::value);
+            assertTrue(ScopeAccess.scopes().isScopeToken(scope.value()), scope::value);
         }
         assertEquals(set, ScopeSet.parse(set.toSpaceDelimited()));
     }

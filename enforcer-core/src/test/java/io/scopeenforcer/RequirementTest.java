@@ -1,4 +1,4 @@
-package io.scopeenforcer.scope;
+package io.scopeenforcer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scopeenforcer.internal.ScopeAccess;
+import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.scope.ScopeSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,9 @@
-package io.scopeenforcer.scope;
+package io.scopeenforcer;
 
+import io.scopeenforcer.internal.ScopeAccess;
 import io.scopeenforcer.internal.UntrustedText;
+import io.scopeenforcer.scope.Scope;
+import io.scopeenforcer.scope.ScopeSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -140,7 +143,7 @@ public final class Requirement {
     }
 
     /** The alternatives as template strings, e.g. {@code [[groups:update, identities:read]]}. */
-    public List<List<String>> alternatives() {
+    List<List<String>> alternatives() {
         List<List<String>> out = new ArrayList<>();
         for (List<Template> allOf : alternatives) {
             List<String> texts = new ArrayList<>();
@@ -161,7 +164,7 @@ public final class Requirement {
      * @return the outcome; for a scope expression that is not met, the scopes to name in the 403 are those of
      *     the alternative with the fewest missing scopes (the first on a tie)
      */
-    public Outcome check(ScopeSet granted, Map<String, String> variables, boolean admin) {
+    Outcome check(ScopeSet granted, Map<String, String> variables, boolean admin) {
         Objects.requireNonNull(granted, "granted");
         Objects.requireNonNull(variables, "variables");
         if (kind != Kind.SCOPES) {
@@ -228,7 +231,7 @@ public final class Requirement {
      * @param missing the scopes of that alternative that the token lacks
      * @param problem why no alternative could be formed from the path variables, else null
      */
-    public record Outcome(boolean met, List<String> required, List<String> missing, String problem) {
+    record Outcome(boolean met, List<String> required, List<String> missing, String problem) {
         static final Outcome MET = new Outcome(true, List.of(), List.of(), null);
     }
 
@@ -269,7 +272,7 @@ public final class Requirement {
             if (sample.indexOf('{') >= 0 || sample.indexOf('}') >= 0) {
                 throw new IllegalArgumentException("bad {var} template in scope " + UntrustedText.quote(text));
             }
-            if (!Scope.isScopeToken(sample)) {
+            if (!ScopeAccess.scopes().isScopeToken(sample)) {
                 throw new IllegalArgumentException("not an RFC 6749 scope-token: " + UntrustedText.quote(text));
             }
             if (!Scope.parse(sample).isRequirable()) {
@@ -296,7 +299,7 @@ public final class Requirement {
                 last = m.end();
             }
             out.append(text, last, text.length());
-            Scope scope = Scope.parseOrNull(out.toString());
+            Scope scope = ScopeAccess.scopes().parseOrNull(out.toString());
             return scope == null || !scope.isRequirable() ? null : scope;
         }
 
@@ -307,7 +310,7 @@ public final class Requirement {
             }
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
-                if (c == ':' || c == '{' || c == '}' || !Scope.isScopeChar(c)) {
+                if (c == ':' || c == '{' || c == '}' || !ScopeAccess.scopes().isScopeChar(c)) {
                     return false;
                 }
             }
