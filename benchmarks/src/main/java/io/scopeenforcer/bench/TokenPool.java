@@ -105,6 +105,12 @@ final class TokenPool {
         return TrustedIssuer.jwkSet(ISSUER, new JWKSet(publicJwk)).audience(AUDIENCE).build();
     }
 
+    /** {@link #trustedIssuer()} with its signatures checked by this provider choice ({@code jdk}, {@code accp}). */
+    TrustedIssuer trustedIssuer(String signatureProvider) {
+        return TrustedIssuer.jwkSet(ISSUER, new JWKSet(publicJwk)).audience(AUDIENCE)
+                .signatureProvider(signatureProvider).build();
+    }
+
     private static TokenPool read(Path file, String algorithm, int size) {
         try {
             if (!Files.isRegularFile(file)) {

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
@@ -42,8 +43,12 @@ final class EdDsaVerifier implements JWSVerifier {
     private final PublicKey key;
     private final JCAContext jcaContext = new JCAContext();
 
-    EdDsaVerifier(PublicKey key) {
+    private final Provider provider;
+
+    /** @param provider the JCA provider of the signature check, or null for the JDK's */
+    EdDsaVerifier(PublicKey key, Provider provider) {
         this.key = key;
+        this.provider = provider;
     }
 
     /**
@@ -83,7 +88,8 @@ final class EdDsaVerifier implements JWSVerifier {
             return false;
         }
         try {
-            Signature verifier = Signature.getInstance("Ed25519");
+            Signature verifier = provider == null ? Signature.getInstance("Ed25519")
+                    : Signature.getInstance("Ed25519", provider);
             verifier.initVerify(key);
             verifier.update(signingInput);
             return verifier.verify(sig);

@@ -98,6 +98,8 @@ public final class TrustedIssuer {
     private final String keySource;
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /** The JCA provider of signature checks, null for the JDK's. */
+    private final java.security.Provider signatureProvider;
 
     private TrustedIssuer(Builder<?> b, Set<String> algorithmNames, IssuerKeySelector selector, String keySource) {
         this.issuer = b.issuer;
@@ -120,7 +122,9 @@ public final class TrustedIssuer {
         p.setJWSTypeVerifier((type, context) -> { });
         p.setJWTClaimsSetVerifier(null);
         p.setJWSKeySelector(selector);
-        p.setJWSVerifierFactory(new VerifierFactory());
+        this.signatureProvider = SignatureProviders.resolve(
+                b.signatureProvider != null ? b.signatureProvider : SignatureProviders.AUTO);
+        p.setJWSVerifierFactory(new VerifierFactory(signatureProvider));
         this.processor = p;
     }
 
@@ -233,7 +237,8 @@ public final class TrustedIssuer {
     @Override
     public String toString() {
         return "TrustedIssuer[issuer=" + issuer + ", keys=" + keySource + ", audiences=" + audiences
-                + ", algorithms=" + algorithmNames + ", clockSkew=" + clockSkew + "]";
+                + ", algorithms=" + algorithmNames + ", clockSkew=" + clockSkew + ", signatures="
+                + SignatureProviders.name(signatureProvider) + "]";
     }
 
     boolean accepts(JWSAlgorithm alg) {
@@ -278,6 +283,7 @@ public final class TrustedIssuer {
         List<String> algorithms;
         Duration clockSkew;
         Boolean strictTokenType;
+        String signatureProvider;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
 
@@ -413,6 +419,25 @@ public final class TrustedIssuer {
         public B strictTokenType(boolean strict) {
             Settings.once(strictTokenType, "strictTokenType");
             this.strictTokenType = strict;
+            return self();
+        }
+
+        /**
+         * Which JCA provider checks this issuer's signatures: {@code auto} (the default: Amazon Corretto Crypto
+         * Provider when it is on the class path and healthy, else the JDK's), {@code jdk}, {@code accp}, or the
+         * name of an installed provider such as {@code BC}. The provider is used for signature verification only
+         * and is never installed globally. The filter parameter is {@code signature-provider}.
+         *
+         * @param choice the provider choice
+         * @return this builder
+         * @throws IllegalArgumentException when the choice names a provider that cannot be had
+         * @throws IllegalStateException when already set
+         */
+        public B signatureProvider(String choice) {
+            Objects.requireNonNull(choice, "signatureProvider");
+            Settings.once(signatureProvider, "signatureProvider");
+            SignatureProviders.resolve(choice); // fails here, naming the setting's value, not at build()
+            this.signatureProvider = choice;
             return self();
         }
 

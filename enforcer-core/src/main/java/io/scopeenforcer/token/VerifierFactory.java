@@ -9,17 +9,26 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
 import java.security.Key;
+import java.security.Provider;
 import java.security.interfaces.EdECPublicKey;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Nimbus's verifier factory (HMAC, RSA, EC) plus the JDK-based {@link EdDsaVerifier}. Stateless, thread-safe. */
+/**
+ * Nimbus's verifier factory (HMAC, RSA, EC) plus {@link EdDsaVerifier}, all on one JCA provider (see
+ * {@link SignatureProviders}; null for the JDK's). Immutable, thread-safe.
+ */
 final class VerifierFactory implements JWSVerifierFactory {
 
     private final DefaultJWSVerifierFactory nimbus = new DefaultJWSVerifierFactory();
     private final Set<JWSAlgorithm> algorithms;
 
-    VerifierFactory() {
+    private final Provider provider;
+
+    VerifierFactory(Provider provider) {
+        this.provider = provider;
+        // Nimbus copies the factory's provider into each verifier it makes: set once, used for every signature.
+        nimbus.getJCAContext().setProvider(provider);
         Set<JWSAlgorithm> all = new HashSet<>(nimbus.supportedJWSAlgorithms());
         all.addAll(EdDsaVerifier.ALGORITHMS);
         this.algorithms = Set.copyOf(all);
@@ -31,7 +40,7 @@ final class VerifierFactory implements JWSVerifierFactory {
             if (!(key instanceof EdECPublicKey)) {
                 throw new KeyTypeException(EdECPublicKey.class);
             }
-            return new EdDsaVerifier((EdECPublicKey) key);
+            return new EdDsaVerifier((EdECPublicKey) key, provider);
         }
         return nimbus.createJWSVerifier(header, key);
     }

@@ -144,6 +144,9 @@ class WycheproofTest {
         } else {
             TokenResult.Invalid refused = TokenVerifier.verifyJwsLayer(v.issuer, v.jws);
             outcome = refused == null ? VERIFIED : refused.failure().name();
+            // The native provider must decide every vector exactly as the JDK does (signature-provider auto).
+            TokenResult.Invalid onAccp = TokenVerifier.verifyJwsLayer(v.issuerOnAccp, v.jws);
+            assertEquals(outcome, onAccp == null ? VERIFIED : onAccp.failure().name(), v + ": ACCP and the JDK disagree");
         }
         check(v.file, v.tcId, v.result, outcome, v.toString());
     }
@@ -182,8 +185,11 @@ class WycheproofTest {
             if (v.key == null) {
                 o = CONFIG_REFUSED;
             } else {
-                boolean ok = new EdDsaVerifier(v.key).verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
+                boolean ok = new EdDsaVerifier(v.key, null).verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
                 o = ok ? VERIFIED : TokenFailure.BAD_SIGNATURE.name();
+                boolean onAccp = new EdDsaVerifier(v.key, SignatureProviders.resolve(SignatureProviders.ACCP))
+                        .verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
+                assertEquals(ok, onAccp, v + ": ACCP and the JDK disagree");
             }
             if (outcome != null) {
                 assertEquals(outcome, o, v + ": EdDSA and Ed25519 disagree");
@@ -225,7 +231,7 @@ class WycheproofTest {
             jwk.put("key_ops", ops);
         }
         TokenVerifier verifier = TokenVerifier.newBuilder()
-                .trust(issuer(Fixtures.IDP.issuer(), new JWKSet(JWK.parse(jwk)), null))
+                .trust(issuer(Fixtures.IDP.issuer(), new JWKSet(JWK.parse(jwk)), null, SignatureProviders.AUTO))
                 .clock(Fixtures.FIXED)
                 .build();
         TokenResult result = verifier.verify(Fixtures.IDP.token().signedWith(keys).sign());
@@ -312,12 +318,13 @@ class WycheproofTest {
         List<JwsVector> out = new ArrayList<>();
         for (Map<String, Object> group : objects(root.get("testGroups"))) {
             String comment = (String) group.get("comment");
-            TrustedIssuer issuer = issuerFor(group);
+            TrustedIssuer issuer = issuerFor(group, SignatureProviders.JDK);
+            TrustedIssuer issuerOnAccp = issuerFor(group, SignatureProviders.ACCP);
             for (Map<String, Object> t : objects(group.get("tests"))) {
                 Object jws = t.get("jws");
                 out.add(new JwsVector(file, tcId(t), comment + "/" + t.get("comment"), (String) t.get("result"),
                         strings(t.get("flags")), jws instanceof String ? (String) jws : JSONObjectUtils.toJSONString(object(jws)),
-                        issuer));
+                        issuer, issuerOnAccp));
             }
         }
         return out.stream();
@@ -330,7 +337,7 @@ class WycheproofTest {
      * symmetric ones); a purely symmetric one becomes the {@code sharedSecret}, its first key, as the
      * verifier holds one HMAC secret per issuer and matches no {@code kid} for it.
      */
-    private static TrustedIssuer issuerFor(Map<String, Object> group) {
+    private static TrustedIssuer issuerFor(Map<String, Object> group, String provider) {
         Object keys = group.containsKey("public") ? group.get("public") : group.get("private");
         List<JWK> jwks = new ArrayList<>();
         try {
@@ -343,9 +350,9 @@ class WycheproofTest {
         }
         try {
             if (jwks.stream().anyMatch(j -> !KeyType.OCT.equals(j.getKeyType()))) {
-                return issuer(ISSUER, new JWKSet(jwks), null);
+                return issuer(ISSUER, new JWKSet(jwks), null, provider);
             }
-            return issuer(ISSUER, null, ((OctetSequenceKey) jwks.get(0)).toByteArray());
+            return issuer(ISSUER, null, ((OctetSequenceKey) jwks.get(0)).toByteArray(), provider);
         } catch (IllegalArgumentException | IllegalStateException e) {
             return null;
         }
@@ -356,12 +363,13 @@ class WycheproofTest {
      * keys, every asymmetric algorithm is accepted; with a secret, the builder's default (HMAC as long
      * as the secret allows, RFC 7518 §3.2).
      */
-    private static TrustedIssuer issuer(String iss, JWKSet keys, byte[] secret) {
+    private static TrustedIssuer issuer(String iss, JWKSet keys, byte[] secret, String provider) {
         if (keys != null) {
             return TrustedIssuer.jwkSet(iss, keys).audience(AUDIENCE, Fixtures.AUDIENCE).algorithms(ASYMMETRIC)
-                    .build();
+                    .signatureProvider(provider).build();
         }
-        return TrustedIssuer.sharedSecret(iss, secret).audience(AUDIENCE, Fixtures.AUDIENCE).build();
+        return TrustedIssuer.sharedSecret(iss, secret).audience(AUDIENCE, Fixtures.AUDIENCE)
+                .signatureProvider(provider).build();
     }
 
     private static Map<String, Object> load(String resource) {
@@ -442,9 +450,11 @@ class WycheproofTest {
         final List<String> flags;
         final String jws;
         final TrustedIssuer issuer;
+        /** The same issuer with its signatures checked by Amazon Corretto Crypto Provider. */
+        final TrustedIssuer issuerOnAccp;
 
         JwsVector(String file, int tcId, String comment, String result, List<String> flags, String jws,
-                TrustedIssuer issuer) {
+                TrustedIssuer issuer, TrustedIssuer issuerOnAccp) {
             this.file = file;
             this.tcId = tcId;
             this.comment = comment;
@@ -452,6 +462,7 @@ class WycheproofTest {
             this.flags = flags;
             this.jws = jws;
             this.issuer = issuer;
+            this.issuerOnAccp = issuerOnAccp;
         }
 
         @Override

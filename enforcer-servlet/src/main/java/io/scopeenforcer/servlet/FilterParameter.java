@@ -32,6 +32,10 @@ public enum FilterParameter {
     CLOCK_SKEW("clock-skew", "60", "seconds (or ISO-8601 `PT1M`) of tolerance on `exp`, `nbf`, `iat`; at most 5 minutes"),
     /** Only {@code typ: at+jwt}. */
     STRICT_TOKEN_TYPE("strict-token-type", "false", "`true` accepts only `typ: at+jwt` (RFC 9068 §2.1)"),
+    /** The JCA provider of signature checks. */
+    SIGNATURE_PROVIDER("signature-provider", "auto",
+            "who checks signatures: `auto` (Amazon Corretto Crypto Provider when on the class path and healthy,"
+                    + " else the JDK), `jdk`, `accp`, or an installed provider's name; never installed globally"),
     /** Scope claims. */
     SCOPE_CLAIMS("scope-claims", "scope,scp", "claims read for scopes: a space-delimited string or an array"),
     /** Tenant claim. */

@@ -26,6 +26,7 @@ import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
 import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
 import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
 import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
 
@@ -64,14 +65,14 @@ final class FilterSettings {
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
-        this.mode = b.mode;
-        this.keyPrefetch = b.keyPrefetch;
+        this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
+        this.keyPrefetch = b.keyPrefetch != null ? b.keyPrefetch : KeyPrefetch.OFF;
         this.meterRegistry = b.meterRegistry;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm, metadataUrl);
+        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
         RoutePolicy policy = EngineAccess.policy(enforcer);
         this.metadataJson = b.resource == null ? null
-                : metadata(b.resource, b.issuers, EngineAccess.scopesSupported(enforcer));
+                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer));
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
@@ -209,6 +210,7 @@ final class FilterSettings {
         ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
         ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
         ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
         // What build() still checks is the key source itself (plain http off a loopback host, keys of no
         // accepted algorithm): every single value was checked by the setter that took it.
         TrustedIssuer trustedIssuer = build(keySource, trusted::build);
@@ -411,38 +413,45 @@ final class FilterSettings {
         };
     }
 
+    /** Each setting once ({@link Settings#once}); the public {@link ScopeEnforcementFilter.Builder} feeds it. */
     static final class Builder {
         private Enforcer enforcer;
-        private Mode mode = Mode.ENFORCING;
-        private KeyPrefetch keyPrefetch = KeyPrefetch.OFF;
+        private Mode mode;
+        private KeyPrefetch keyPrefetch;
         private Object meterRegistry;
-        private String realm = "api";
-        private boolean realmSet;
+        private String realm;
         private String resource;
-        private List<String> issuers = List.of();
+        private List<String> issuers;
 
         private Builder() {
         }
 
         Builder enforcer(Enforcer enforcer) {
+            Settings.once(this.enforcer, "enforcer");
             this.enforcer = enforcer;
             return this;
         }
 
         Builder mode(Mode mode) {
+            Settings.once(this.mode, "mode");
             this.mode = mode;
             return this;
         }
 
         Builder challengeRealm(String realm) {
-            Settings.once(realmSet, "challengeRealm");
+            Settings.once(this.realm, "challengeRealm");
             this.realm = realm;
-            this.realmSet = true;
             return this;
         }
 
         Builder resourceMetadata(String resource) {
-            URI uri = URI.create(resource);
+            Settings.once(this.resource, "resourceMetadata");
+            URI uri;
+            try {
+                uri = new URI(resource);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: " + UntrustedText.quote(resource));
+            }
             if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("must be an absolute URL without query or fragment");
@@ -452,6 +461,7 @@ final class FilterSettings {
         }
 
         Builder keyPrefetch(KeyPrefetch prefetch) {
+            Settings.once(keyPrefetch, "keyPrefetch");
             this.keyPrefetch = prefetch;
             return this;
         }
@@ -463,6 +473,7 @@ final class FilterSettings {
         }
 
         Builder issuers(List<String> issuers) {
+            Settings.once(this.issuers, "issuers");
             this.issuers = List.copyOf(issuers);
             return this;
         }

@@ -312,7 +312,18 @@ public final class ScopeEnforcementFilter implements Filter {
         if (context == null || context.isEmpty()) {
             return uri;
         }
-        return uri.startsWith(context) ? uri.substring(context.length()) : null;
+        // HttpServletRequest.getContextPath() is the context path as the client spelt it, where the container
+        // matched it loosely: Tomcat maps "/%61pp/..." and "/app;x=1/..." to the context "/app" and returns
+        // "/%61pp" and "/app;x=1", Jetty returns "/app". Cutting the raw URI at the client's spelling would let
+        // Tomcat decide on a path Jetty refuses. The raw URI is cut at the context's own path instead (Servlet 6.0:
+        // ServletContext.getContextPath() is "the prime or preferred context path"), so that a disguised context
+        // path is refused on every container alike: the filter decides on the raw path and never decodes or
+        // normalizes it (RFC 3986 §6.2.2).
+        String own = request.getServletContext().getContextPath();
+        if (own == null || own.isEmpty()) {
+            return uri;
+        }
+        return uri.startsWith(own) ? uri.substring(own.length()) : null;
     }
 
     private static void serveMetadata(FilterSettings s, HttpServletResponse response, boolean head) throws IOException {

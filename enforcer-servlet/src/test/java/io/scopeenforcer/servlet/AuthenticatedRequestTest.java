@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What the application sees on allow (docs/architecture.md §11): the subject as principal and remote user, auth type
  * {@code Bearer}, granted scopes as roles, the {@code VerifiedToken} as a request attribute.
  */
+@OnEachContainer
 class AuthenticatedRequestTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -28,6 +30,9 @@ class AuthenticatedRequestTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static String withRole(String path, String role) {
         return path + "?role=" + URLEncoder.encode(role, StandardCharsets.UTF_8);
@@ -116,7 +121,7 @@ class AuthenticatedRequestTest {
 
     @Test
     void filterWhenContextPathThenPolicyMatchesThePathWithinIt() {
-        try (FilterServer app = HARNESS.start("/app", HARNESS.params())) {
+        try (FilterServer app = HARNESS.start(container, "/app", HARNESS.params())) {
             String token = IDP.token().scope(ANALYTICS_READ).sign();
             Reply reply = app.get(withRole("/paas/analytics/reports", ANALYTICS_READ), "Authorization",
                     "Bearer " + token);

@@ -12,15 +12,17 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * RFC 6750 §2.1 header parsing and the refusals around it (token in query or body, method overrides), over
- * HTTP with a valid token; the header parser alone, for what Jetty would not let through, is tested in core
- * ({@code BearerHeaderParseTest}).
+ * HTTP with a valid token, on Jetty 12 and Tomcat 11; the header parser alone, for what the containers would not
+ * let through, is tested in core ({@code BearerHeaderParseTest}).
  */
+@OnEachContainer
 class BearerHeaderTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -34,6 +36,9 @@ class BearerHeaderTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static Function<String, Request> auth(String value) {
         return t -> Request.of("GET", "/me", "Authorization", value.replace("T", t));
@@ -134,9 +139,9 @@ class BearerHeaderTest {
     }
 
     /**
-     * What deliberately passes. Jetty strips the header's trailing whitespace before the filter sees it;
-     * the parameter checks match names exactly; a form token is looked for only in a form body; a token with
-     * padding is a b64token and goes to the verifier.
+     * What deliberately passes. The container (Jetty and Tomcat alike) strips the header's trailing whitespace
+     * before the filter sees it; the parameter checks match names exactly; a form token is looked for only in a
+     * form body; a token with padding is a b64token and goes to the verifier.
      */
     static Stream<Arguments> acceptedOddities() {
         return Stream.of(
@@ -160,5 +165,46 @@ class BearerHeaderTest {
             String description, FilterServer server) {
         Reply reply = server.send(request.apply(TOKEN));
         assertAnswer(reply, status, description);
+    }
+
+    /**
+     * Header lines the two containers parse differently (observed with Jetty 12.1 and Tomcat 11.0). An obs-fold
+     * (a line starting with SP or HTAB continuing the previous field, RFC 9112 §5.2) is refused by Jetty (400 "Line
+     * Folding not supported") and unfolded by Tomcat, which replaces it with SP as §5.2 permits, and the filter
+     * decides on the value Tomcat hands it: {@code Bearer} + fold + token is {@code "Bearer T"}, a bearer token;
+     * a value that begins on the continuation line becomes {@code " Bearer T"}, whose leading space (which a
+     * one-line header would have lost as OWS, RFC 9110 §5.5) makes it no bearer credential: a 401, failing closed.
+     * Space before the colon and NUL are refused by both parsers.
+     */
+    static Stream<Arguments> containerDifferences() {
+        Answer alice = Answer.allowed();
+        return Stream.of(
+                Arguments.of("obs-fold inside the Authorization value", rawAuth("Bearer\r\n T"),
+                        Answer.byContainer(400), alice),
+                Arguments.of("obs-fold right after the Authorization name", (Function<String, Request>) t ->
+                        Request.raw("GET /me HTTP/1.1", "Authorization:", "\tBearer " + t), Answer.byContainer(400),
+                        Answer.denied(401, "a bearer token is required")),
+                Arguments.of("obs-fold in a method override header", (Function<String, Request>) t -> Request.raw(
+                        "GET /me HTTP/1.1", "Authorization: Bearer " + t, "X-HTTP-Method-Override:", " DELETE"),
+                        Answer.byContainer(400), Answer.denied(400, OVERRIDE)),
+                Arguments.of("obs-fold in another header", (Function<String, Request>) t -> Request.raw(
+                        "GET /me HTTP/1.1", "Authorization: Bearer " + t, "X-Other: a", " b"), Answer.byContainer(400),
+                        alice),
+                // RFC 9112 §5.1: whitespace between the field name and the colon MUST be rejected with a 400.
+                Arguments.of("space before the colon", (Function<String, Request>) t -> Request.raw("GET /me HTTP/1.1",
+                        "Authorization : Bearer " + t), Answer.byContainer(400), Answer.byContainer(400)),
+                // RFC 9110 §5.5: NUL is no field-value character.
+                Arguments.of("NUL after the token", rawAuth("Bearer T\u0000"), Answer.byContainer(400),
+                        Answer.byContainer(400)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containerDifferences")
+    void containerWhenHeaderParsedDifferentlyThenExactAnswerPerContainer(String name,
+            Function<String, Request> request, Answer onJetty, Answer onTomcat, FilterServer server) {
+        Reply reply = Answer.on(container, onJetty, onTomcat).assertFor(server, request.apply(TOKEN), TOKEN);
+        if (reply.status() == 200) {
+            assertEquals("alice", reply.echo().get("principal"));
+        }
     }
 }

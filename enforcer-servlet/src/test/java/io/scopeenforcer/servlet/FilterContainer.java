@@ -1,15 +1,17 @@
 package io.scopeenforcer.servlet;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * A servlet container that can run the filter as a web app declares it: {@link ScopeEnforcementFilter} registered
- * by class name for {@code /*} with init-params (as {@code <filter>} in {@code web.xml} does), context params
- * (as {@code <context-param>}), and {@link FilterServer.EchoServlet} behind it. {@link JettyContainer} is Jetty 12
- * (ee10); another container (Tomcat 11, say) is another implementation, and every test that goes through
- * {@link FilterServer} or {@link FilterHarness} runs on it unchanged.
+ * A servlet container that runs the filter as a web app declares it: a {@code WEB-INF/web.xml} ({@link WebXml}) that
+ * the container itself parses, with {@link ScopeEnforcementFilter} registered by class name for {@code /*} with
+ * {@code <init-param>}s, the {@code <context-param>}s, and {@link FilterServer.EchoServlet} behind it.
+ * {@link JettyContainer} is Jetty 12 (ee10), {@link TomcatContainer} Tomcat 11; every test that goes through
+ * {@link FilterServer} or {@link FilterHarness} runs on either unchanged.
  */
 interface FilterContainer {
 
@@ -38,8 +40,19 @@ interface FilterContainer {
         void close();
     }
 
+    /** Every container the {@link OnEachContainer} classes run on, in this order. */
+    static Stream<FilterContainer> all() {
+        return Stream.of(JettyContainer.INSTANCE, TomcatContainer.INSTANCE);
+    }
+
     /** A short name for messages, e.g. {@code jetty-12}. */
     String name();
+
+    /**
+     * Text that would give the container's internals away (its packages, its name and version): never in any
+     * answer, the container's own refusals included.
+     */
+    List<String> internalNames();
 
     /**
      * Starts a container on a random loopback port with this deployment and waits until it serves.

@@ -31,8 +31,8 @@ import java.util.TreeMap;
 
 /**
  * A web app as a user would deploy it, on a {@link FilterContainer} (real Jetty 12 unless told otherwise) on a
- * random loopback port: the filter registered by class name with init-params (as {@code web.xml} does) in front
- * of an {@link EchoServlet}, plus a {@link HttpClient} and a raw-socket client for request lines no well-behaved
+ * random loopback port: the filter declared by class name with init-params in a {@code web.xml} the container
+ * parses, in front of an {@link EchoServlet}, plus a {@link HttpClient} and a raw-socket client for request lines no well-behaved
  * client sends. Thread-safe; close it after the test (or let {@link FilterHarness} do it).
  */
 final class FilterServer implements AutoCloseable {
@@ -115,6 +115,12 @@ final class FilterServer implements AutoCloseable {
         return app.filter();
     }
 
+    /** Decisions the filter has made so far (allowed plus denied): to tell whether a request got as far as it. */
+    long decisions() {
+        ScopeEnforcementFilter.Stats stats = filter().stats();
+        return stats.allowed() + stats.deniedByReason().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     int port() {
         return port;
     }
@@ -170,6 +176,9 @@ final class FilterServer implements AutoCloseable {
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     received.write(buffer, 0, n);
+                    if (complete(received.toString(StandardCharsets.ISO_8859_1))) {
+                        break; // a server may keep the connection open (Jetty after a CONNECT), however asked
+                    }
                 }
             } catch (SocketTimeoutException | java.net.SocketException e) {
                 // reset or stalled after the answer: keep what arrived
@@ -177,6 +186,36 @@ final class FilterServer implements AutoCloseable {
             return Reply.parse(received.toString(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether the text holds a whole final answer: past any 1xx interim answers (RFC 9110 §15.2), a head and as
+     * many body bytes as its Content-Length says. Without a Content-Length, only the close ends it.
+     */
+    private static boolean complete(String text) {
+        int start = 0;
+        while (true) {
+            int end = text.indexOf("\r\n\r\n", start);
+            if (end < 0) {
+                return false;
+            }
+            String head = text.substring(start, end);
+            if (head.startsWith("HTTP/1.1 1")) {
+                start = end + 4;
+                continue;
+            }
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Content-Length")) {
+                    try {
+                        return text.length() - (end + 4) >= Long.parseLong(line.substring(colon + 1).strip());
+                    } catch (NumberFormatException e) {
+                        return false;
+                    }
+                }
+            }
+            return false;
         }
     }
 
@@ -281,8 +320,12 @@ final class FilterServer implements AutoCloseable {
      * raw {@code Content-Type}; with {@code X-Echo: params}, the visible parameter names, {@code _method} and
      * whether {@code access_token} is present.
      */
-    static final class EchoServlet extends HttpServlet {
+    public static final class EchoServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
+
+        /** Public, with its class: the container makes it from {@code web.xml}'s {@code <servlet-class>}. */
+        public EchoServlet() {
+        }
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {

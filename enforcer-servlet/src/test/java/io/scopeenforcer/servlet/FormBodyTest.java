@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * byte-identical, and {@code _method} / {@code access_token} hidden from its parameters. The query string, read
  * raw, still refuses both names (RFC 6750 §2.3 is not supported; a method override could bypass a rule).
  */
+@OnEachContainer
 class FormBodyTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -45,6 +47,9 @@ class FormBodyTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static Request post(String target, String contentType, String body, String... headers) {
         List<String> all = new ArrayList<>(List.of(headers));
@@ -157,8 +162,9 @@ class FormBodyTest {
                 Arguments.of("query parameters stay visible", ROUTE + "?q=1", "_method=DELETE&a=1", "a,q"),
                 Arguments.of("other case is another parameter", ROUTE, "_METHOD=DELETE&ACCESS_TOKEN=x",
                         "ACCESS_TOKEN,_METHOD"),
-                // 998 keys and _method: below Jetty's default of 1,000 form keys, a limit of the application's own
-                // parsing (the 2,000-key body reaches it intact in the table above).
+                // 998 keys and _method: below the default of 1,000 form keys (Jetty's, and Tomcat's
+                // maxParameterCount), a limit of the application's own parsing (the 2,000-key body reaches it intact
+                // in the table above).
                 Arguments.of("998 keys", ROUTE, IntStream.range(0, 998).mapToObj(i -> "k" + i + "=" + i)
                         .collect(Collectors.joining("&")) + "&_method=DELETE", String.join(",", IntStream.range(0,
                         998).mapToObj(i -> "k" + i).collect(Collectors.toCollection(TreeSet::new)))));
@@ -263,7 +269,7 @@ class FormBodyTest {
             String contentType, String body, String visible) {
         Map<String, String> params = HARNESS.params();
         params.put("mode", "permissive");
-        try (FilterServer permissive = HARNESS.start("/", params)) {
+        try (FilterServer permissive = HARNESS.start(container, "/", params)) {
             Reply reply = permissive.send(post(target, contentType, body, "X-Echo", "params"));
             assertReached(reply);
             Map<String, String> echo = reply.echo();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with an exact description and never reaches the application; the valid neighbours of each row are allowed with
  * the exact principal.
  */
+@OnEachContainer
 class HostileClaimsHttpTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -40,6 +42,9 @@ class HostileClaimsHttpTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static TestIssuer.TokenBuilder token() {
         return IDP.token().scope(ANALYTICS_READ);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whose every answer must be a small problem document or the container's plain refusal: never a 5xx, an HTML page
  * or a stack trace.
  */
+@OnEachContainer
 class HostileInputHttpTest {
 
     private static final TestIssuer IDP = TestIssuer.create("https://idp.example.test");
@@ -45,6 +47,9 @@ class HostileInputHttpTest {
 
     @RegisterExtension
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP).deploy("/");
+
+    @Parameter
+    FilterContainer container;
 
     private static String bearer(String token) {
         return "Bearer " + token;
@@ -160,7 +165,7 @@ class HostileInputHttpTest {
         String auth = token == null ? "X-No-Auth: 1" : "Authorization: " + bearer(token);
         Reply origin = server.send(Request.raw("GET " + path + " HTTP/1.1", auth));
         // RFC 9112 §3.2.2: with an absolute-form target the authority is the target's; the Host header sent
-        // names the same one (Jetty refuses a mismatch before any filter runs: see the sweep below).
+        // names the same one (both containers refuse a mismatch before any filter runs: PathFirewallHttpTest).
         Reply absolute = server.send(rawWithHost("GET http://127.0.0.1:" + server.port() + path + " HTTP/1.1",
                 "127.0.0.1:" + server.port(), auth));
         Reply absoluteLocalhost = server.send(rawWithHost("GET http://localhost:" + server.port() + path
@@ -185,6 +190,69 @@ class HostileInputHttpTest {
         }
         text.append("Connection: close\r\n\r\n");
         return new Request(null, requestLine, List.of(), null, text.toString());
+    }
+
+    // ---- Methods and request targets the containers answer themselves (observed with Jetty 12.1 and Tomcat 11.0).
+
+    /**
+     * TRACE is refused by both before any filter: Jetty's {@code webdefault-ee10.xml} (every war gets it) has a
+     * security constraint that forbids it, Tomcat's connector has {@code allowTrace=false}. {@code OPTIONS *}
+     * (RFC 9112 §3.2.4) names no resource, so no filter is asked: Jetty answers 404, Tomcat 200 with its Allow.
+     * CONNECT (RFC 9110 §9.3.6) with an authority target reaches the filter on Jetty (405: no route allows it), and
+     * Tomcat answers 501 itself; with an origin-form target Jetty's parser refuses it.
+     */
+    static Stream<Arguments> containerAnswers() {
+        String reader = IDP.token().scope(ANALYTICS_READ).sign();
+        String auth = "Authorization: " + bearer(reader);
+        return Stream.of(
+                Arguments.of("TRACE with a token", Request.raw("TRACE /paas/analytics/x HTTP/1.1", auth),
+                        Answer.byContainer(403), Answer.byContainer(405), reader),
+                Arguments.of("TRACE without a token", Request.raw("TRACE /paas/analytics/x HTTP/1.1"),
+                        Answer.byContainer(403), Answer.byContainer(405), reader),
+                Arguments.of("OPTIONS *", Request.raw("OPTIONS * HTTP/1.1", auth), Answer.byContainer(404),
+                        Answer.byContainer(200), reader),
+                Arguments.of("OPTIONS on a route: the filter decides", Request.raw(
+                        "OPTIONS /paas/analytics/x HTTP/1.1", auth), Answer.denied(403, NO_RULE),
+                        Answer.denied(403, NO_RULE), reader),
+                Arguments.of("CONNECT to an authority", Request.raw("CONNECT 127.0.0.1:80 HTTP/1.1", auth),
+                        Answer.denied(405, "method not allowed"), Answer.byContainer(501), reader),
+                Arguments.of("CONNECT to a path", Request.raw("CONNECT /paas/analytics/x HTTP/1.1", auth),
+                        Answer.byContainer(400), Answer.byContainer(501), reader));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containerAnswers")
+    void containerWhenMethodOrTargetSpecialThenExactAnswerPerContainer(String name, Request request, Answer onJetty,
+            Answer onTomcat, String token, FilterServer server) {
+        Answer.on(container, onJetty, onTomcat).assertFor(server, request, token);
+    }
+
+    /**
+     * {@code Expect: 100-continue} (RFC 9110 §10.1.1): a server that will refuse the request should answer the
+     * final status without asking for the body. The filter never reads the body, so a denial goes out as the only
+     * answer on both containers (Tomcat because the harness sets {@code continueResponseTiming=onRead}, as README
+     * tells Tomcat users: its default sends 100 before any filter runs); an allowed request gets its 100 when the
+     * application reads the body.
+     */
+    @Test
+    void filterWhenExpectContinueAndDeniedThenFinalAnswerWithout100(FilterServer server) {
+        String writer = IDP.token().scope(ANALYTICS_READ + " " + ANALYTICS_WRITE).sign();
+        String reader = IDP.token().scope(ANALYTICS_READ).sign();
+        Request noToken = FormBodyTest.rawWithBody("POST /paas/analytics/x HTTP/1.1", "a=1", "Expect: 100-continue");
+        Reply missing = Answer.denied(401, "a bearer token is required").assertFor(server, noToken);
+        assertEquals(Denials.CHALLENGE, missing.header("WWW-Authenticate"));
+        Request tooLittle = FormBodyTest.rawWithBody("POST /paas/analytics/x HTTP/1.1", "a=1", "Expect: 100-continue",
+                "Authorization: " + bearer(reader));
+        Answer.denied(403, "the token lacks " + ANALYTICS_WRITE).assertFor(server, tooLittle, reader);
+
+        Request allowed = FormBodyTest.rawWithBody("POST /paas/analytics/x HTTP/1.1", "a=1", "Expect: 100-continue",
+                "Authorization: " + bearer(writer), "X-Echo: body");
+        Reply interim = server.send(allowed);
+        assertEquals(100, interim.status(), interim::body);
+        Reply last = Reply.parse(interim.body());
+        assertReached(last);
+        assertEquals("3", last.echo().get("bodyLength"));
+        assertNothingEchoed(last, writer);
     }
 
     // ---- 8. A sweep of malformed requests: no HTML, no stack trace, no container internals, no 5xx.
@@ -250,9 +318,10 @@ class HostileInputHttpTest {
     /**
      * Every answer: status below 500, no stack trace, no container class names. Every request that reached the
      * filter (its decision count moved) is answered by it (problem+json) or by the application: never an HTML page.
-     * What Jetty's parser or URI checks refuse before dispatch never meets the filter; that answer is Jetty's
-     * error page (a deployment replaces it with an error handler, as the example app does) and is only held to the
-     * first rules.
+     * What the container's parser or URI checks refuse before dispatch never meets the filter; that answer is the
+     * container's error page (a deployment replaces it with an error handler, as the example app does, or turns off
+     * Tomcat's report and server info, README "Tomcat") and is only held to the first rules, with the container's
+     * internal names ({@link FilterContainer#internalNames()}) among the forbidden text.
      */
     @Test
     void filterWhenSweptWithMalformedRequestsThenNoHtmlNoStackTraceNo5xx(FilterServer server) {
@@ -265,8 +334,8 @@ class HostileInputHttpTest {
             boolean filtered = decisions(server) > before;
             throughFilter += filtered ? 1 : 0;
             String all = reply.everything();
-            List<String> forbidden = new ArrayList<>(List.of("Exception", "\tat ", "at io.", "at org.",
-                    "org.eclipse.jetty"));
+            List<String> forbidden = new ArrayList<>(List.of("Exception", "\tat ", "at io.", "at org."));
+            forbidden.addAll(container.internalNames());
             if (filtered) {
                 forbidden.addAll(List.of("<html", "<!DOCTYPE", "<HTML", "<!doctype"));
             }
@@ -283,7 +352,8 @@ class HostileInputHttpTest {
             }
         }
         assertTrue(failures.isEmpty(), () -> failures.size() + " bad answers:\n" + String.join("\n----\n", failures));
-        // About 40 of the requests get past Jetty's own checks: the sweep tests the filter, not only the container.
+        // About 40 of the requests get past the container's own checks: the sweep tests the filter, not only the
+        // container.
         assertTrue(throughFilter >= 30, "the sweep reaches the filter: " + throughFilter + " of " + requests.size());
     }
 
@@ -295,7 +365,7 @@ class HostileInputHttpTest {
             Reply reply = server.send(Request.raw(line));
             assertEquals(505, reply.status(), line);
             assertNothingEchoed(reply);
-            assertFalse(reply.everything().contains("org.eclipse.jetty"), reply::body);
+            container.internalNames().forEach(name -> assertFalse(reply.everything().contains(name), reply::body));
         }
         assertEquals(before, decisions(server), "the filter never saw them");
     }

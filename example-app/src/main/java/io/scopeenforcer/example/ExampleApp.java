@@ -1,5 +1,6 @@
 package io.scopeenforcer.example;
 
+import io.scopeenforcer.servlet.ConfigurationException;
 import io.scopeenforcer.servlet.FilterParameter;
 import io.scopeenforcer.example.issuer.DemoClients;
 import io.scopeenforcer.example.issuer.DevIssuer;
@@ -176,12 +177,14 @@ public final class ExampleApp {
         }
     }
 
-    /** The filter's own message when it refused its parameters ({@code scope-enforcer: parameter mode: ...}). */
+    /**
+     * The filter's own message when it refused its parameters: its typed {@link ConfigurationException}
+     * ({@code scope-enforcer: parameter mode: ...}), wherever the container wrapped it.
+     */
     private static String configurationProblem(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && message.startsWith("scope-enforcer:")) {
-                return message;
+            if (t instanceof ConfigurationException) {
+                return t.getMessage();
             }
             for (Throwable suppressed : t.getSuppressed()) {
                 String inner = configurationProblem(suppressed);

@@ -21,6 +21,8 @@ final class Http {
 
     /** Demo payloads are small; a bigger body is a mistake or an attack, not data. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The most of an over-long body read and dropped before answering 413. */
+    private static final long DRAIN_BYTES = 1 << 20;
 
     private Http() {
     }
@@ -76,8 +78,18 @@ final class Http {
                         "send application/json in UTF-8 (RFC 8259 section 8.1)");
             }
         }
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            // Refused before reading: a declared 2 GB body is not read into memory to find out.
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            // Refused without keeping it: a declared 2 GB body is never read into memory. Up to DRAIN_BYTES are
+            // read and dropped first, so that a client still sending gets the 413 instead of a reset
+            // connection; past that the container closes the connection.
+            if (declared <= DRAIN_BYTES) {
+                try (InputStream in = request.getInputStream()) {
+                    in.skipNBytes(declared);
+                } catch (IOException | RuntimeException e) {
+                    // the 413 stands whether or not the rest arrived
+                }
+            }
             throw tooLarge();
         }
         byte[] body;
