@@ -24,6 +24,8 @@ final class KeyFetches implements JWKSetSource<SecurityContext> {
     private final JWKSetSource<SecurityContext> url;
     /** The top of the caching chain, for a prefetch that fills the cache; null for fixed keys. */
     private volatile JWKSetSource<SecurityContext> cache;
+    /** How long a fetched set stays usable: the cache TTL plus the outage tolerance; MAX_VALUE for fixed keys. */
+    private final long usableMillis;
     private final LongAdder successes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile State state;
@@ -31,21 +33,27 @@ final class KeyFetches implements JWKSetSource<SecurityContext> {
     private record State(int keyCount, Instant lastSuccess, Instant lastFailure, String lastError) {
     }
 
-    private KeyFetches(String issuer, String source, JWKSetSource<SecurityContext> url, State initial) {
+    private KeyFetches(String issuer, String source, JWKSetSource<SecurityContext> url, long usableMillis,
+            State initial) {
         this.issuer = issuer;
         this.source = source;
         this.url = url;
+        this.usableMillis = usableMillis;
         this.state = initial;
     }
 
-    /** Around a URL source; nothing is loaded until the first fetch. */
-    static KeyFetches remote(String issuer, String source, JWKSetSource<SecurityContext> url) {
-        return new KeyFetches(issuer, source, url, new State(0, null, null, null));
+    /**
+     * Around a URL source; nothing is loaded until the first fetch.
+     *
+     * @param usableMillis how long a fetched set is served at most: the cache TTL plus the outage tolerance
+     */
+    static KeyFetches remote(String issuer, String source, JWKSetSource<SecurityContext> url, long usableMillis) {
+        return new KeyFetches(issuer, source, url, usableMillis, new State(0, null, null, null));
     }
 
     /** Fixed keys, loaded now. */
     static KeyFetches fixed(String issuer, String source, int keyCount) {
-        return new KeyFetches(issuer, source, null, new State(keyCount, Instant.now(), null, null));
+        return new KeyFetches(issuer, source, null, Long.MAX_VALUE, new State(keyCount, Instant.now(), null, null));
     }
 
     /** Names the top of the caching chain built over this layer. */
@@ -71,12 +79,12 @@ final class KeyFetches implements JWKSetSource<SecurityContext> {
     }
 
     /**
-     * Fetches through the cache when no set was ever fetched, so that the first request finds the keys; the
+     * Fetches through the cache when no usable set is in hand, so that the next request finds the keys; the
      * rate limit applies as to any refetch. A failure is recorded, never thrown.
      */
     void prefetch() {
         JWKSetSource<SecurityContext> top = cache;
-        if (top == null || state.lastSuccess() != null) {
+        if (top == null || loaded(state)) {
             return;
         }
         try {
@@ -88,8 +96,17 @@ final class KeyFetches implements JWKSetSource<SecurityContext> {
 
     KeySetStatus status() {
         State s = state;
-        return new KeySetStatus(issuer, source, s.lastSuccess() != null, s.keyCount(), s.lastSuccess(),
+        return new KeySetStatus(issuer, source, loaded(s), s.keyCount(), s.lastSuccess(),
                 s.lastFailure(), s.lastError(), url == null ? 0 : successes.sum(), failures.sum());
+    }
+
+    /**
+     * A set is in hand when one was fetched and is not older than the cache would serve it (TTL plus outage
+     * tolerance: past that, a request needs a fetch that has not succeeded).
+     */
+    private boolean loaded(State s) {
+        return s.lastSuccess() != null && (usableMillis == Long.MAX_VALUE
+                || System.currentTimeMillis() - s.lastSuccess().toEpochMilli() <= usableMillis);
     }
 
     /** The innermost cause's class and a short fragment of its message: the message may quote the answer body. */

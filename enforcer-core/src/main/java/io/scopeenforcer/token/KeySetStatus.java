@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param issuer the issuer's exact {@code iss} value
  * @param source the key source as configured ({@code jwksUri https://...}, {@code jwksFile ...}, {@code jwkSet},
  *     {@code sharedSecret}); never a secret
- * @param loaded true once a key set is in hand: for a JWKS URI, after the first successful fetch (the outage
- *     tolerance then keeps the last set while the URI fails)
+ * @param loaded true while a key set is in hand: for a JWKS URI, from a successful fetch for as long as the cache
+ *     serves that set (its TTL plus the outage tolerance, during which it is kept while the URI fails)
  * @param keyCount keys in the last set fetched or loaded; 0 before any
  * @param lastSuccess when the last successful fetch ended (or the fixed keys were loaded); null before any
  * @param lastFailure when the last failed fetch ended; null when none failed

@@ -786,7 +786,8 @@ public final class TrustedIssuer {
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
                     (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
             // The status layer sits on the URL source itself, so it sees every real fetch and no cache hit.
-            KeyFetches status = KeyFetches.remote(issuer, keySource(), new URLBasedJWKSetSource<>(url, retriever));
+            KeyFetches status = KeyFetches.remote(issuer, keySource(), new URLBasedJWKSetSource<>(url, retriever),
+                    ttl.plus(outage).toMillis());
             JWKSetSource<SecurityContext> source = status;
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
