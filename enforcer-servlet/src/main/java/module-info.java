@@ -6,6 +6,8 @@
 module io.scopeenforcer.servlet {
     requires transitive io.scopeenforcer.core;
     requires transitive jakarta.servlet;
+    // Optional (metrics): read only by MicrometerMetrics, which is loaded only when a registry is present.
+    requires static micrometer.core;
 
     exports io.scopeenforcer.servlet;
 }

@@ -1,5 +1,7 @@
 package io.scopeenforcer;
 
+import io.scopeenforcer.token.TokenFailure;
+import io.scopeenforcer.token.TokenResult;
 import io.scopeenforcer.token.VerifiedToken;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +79,20 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
     }
 
     /**
-     * Denied, with everything a response needs.
+     * Denied, with everything a response needs, and what an operator needs to tell who was denied and why.
      *
      * @param reason why; gives the status and the RFC 6750 error code
      * @param description a short explanation safe to send to the client: never the token, never a long path
      * @param requiredScopes the scopes to name in {@code scope="..."} on a 403, else empty
      * @param rule the matched rule, or null when none was reached
      * @param retryAfterSeconds the {@code Retry-After} of a 503 (RFC 9110 §10.2.3), else 0
+     * @param tokenProblem why the token was refused, for {@link Reason#INVALID_TOKEN} and
+     *     {@link Reason#KEYS_UNAVAILABLE}; else null. Its {@code tokenIssuer} and {@code tokenAudiences} are
+     *     untrusted and for logs only
+     * @param token the verified token of a denial that came after verification (tenant, realm, scope), else null
      */
-    record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds)
-            implements Decision {
+    record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds,
+            TokenResult.Invalid tokenProblem, VerifiedToken token) implements Decision {
         /** Checks the components. */
         public Deny {
             Objects.requireNonNull(reason, "reason");
@@ -95,11 +101,24 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
             if (retryAfterSeconds < 0 || (retryAfterSeconds > 0) != (reason == Reason.KEYS_UNAVAILABLE)) {
                 throw new IllegalArgumentException("retryAfterSeconds is positive exactly for KEYS_UNAVAILABLE");
             }
+            if (tokenProblem != null && reason != Reason.INVALID_TOKEN && reason != Reason.KEYS_UNAVAILABLE) {
+                throw new IllegalArgumentException("a tokenProblem belongs to INVALID_TOKEN or KEYS_UNAVAILABLE only");
+            }
+        }
+
+        /** A denial with a {@code Retry-After} (or 0), without token details. */
+        public Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds) {
+            this(reason, description, requiredScopes, rule, retryAfterSeconds, null, null);
         }
 
         /** A denial whose response carries no {@code Retry-After}. */
         public Deny(Reason reason, String description, List<String> requiredScopes, Rule rule) {
             this(reason, description, requiredScopes, rule, 0);
+        }
+
+        /** The specific token failure ({@code EXPIRED}, {@code WRONG_AUDIENCE}...), or null when no token was refused. */
+        public TokenFailure tokenFailure() {
+            return tokenProblem == null ? null : tokenProblem.failure();
         }
 
         /**

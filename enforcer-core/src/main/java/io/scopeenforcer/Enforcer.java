@@ -116,10 +116,10 @@ public final class Enforcer {
         if (verification.result() instanceof TokenResult.Invalid invalid) {
             if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
                 return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
-                        List.of(), rule, retryAfterSeconds));
+                        List.of(), rule, retryAfterSeconds, invalid, null));
             }
             return checked(token, new Decision.Deny(Decision.Reason.INVALID_TOKEN, invalid.description(), List.of(),
-                    rule));
+                    rule, 0, invalid, null));
         }
         // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
@@ -172,7 +172,7 @@ public final class Enforcer {
                 return new Decision.Deny(Decision.Reason.TENANT_MISMATCH,
                         token.tenant() == null ? "the token is not bound to a tenant"
                                 : "the token is bound to another tenant",
-                        requiredScopes(rule, variables), rule);
+                        requiredScopes(rule, variables), rule, 0, null, token);
             }
         }
         if (rule.realmBound()) {
@@ -184,7 +184,7 @@ public final class Enforcer {
                 return new Decision.Deny(Decision.Reason.REALM_MISMATCH,
                         token.realm() == null ? "the token is not bound to a realm"
                                 : "the token is bound to another realm",
-                        requiredScopes(rule, variables), rule);
+                        requiredScopes(rule, variables), rule, 0, null, token);
             }
         }
         Requirement.Outcome outcome = rule.requirement().check(token.scopes(), variables, rule.admin());
@@ -192,14 +192,15 @@ public final class Enforcer {
             return new Decision.Allow(token, rule, variables);
         }
         if (outcome.problem() != null) {
-            return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE, outcome.problem(), List.of(), rule);
+            return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE, outcome.problem(), List.of(), rule, 0, null,
+                    token);
         }
         if (rule.admin() && token.scopes().contains(Scope.CONSUMER_ALL)) {
             return new Decision.Deny(Decision.Reason.CONSUMER_ALL_ON_ADMIN,
-                    Scope.CONSUMER_ALL + " never opens admin APIs", outcome.required(), rule);
+                    Scope.CONSUMER_ALL + " never opens admin APIs", outcome.required(), rule, 0, null, token);
         }
         return new Decision.Deny(Decision.Reason.INSUFFICIENT_SCOPE, "the token lacks " + shortList(outcome.missing()),
-                outcome.required(), rule);
+                outcome.required(), rule, 0, null, token);
     }
 
     /**
@@ -216,6 +217,11 @@ public final class Enforcer {
             return List.of();
         }
         return rule.requirement().check(io.scopeenforcer.scope.ScopeSet.empty(), variables, rule.admin()).required();
+    }
+
+    /** The token verifier: its trusted issuers' key status, for readiness checks. */
+    public TokenVerifier verifier() {
+        return verifier;
     }
 
     /** A snapshot of the engine's cache counters: the token cache and the decision cache. */

@@ -75,7 +75,7 @@ final class TokenClaims {
             return TokenVerifier.standard(TokenFailure.NOT_YET_VALID);
         }
         if (!hasAcceptedAudience(issuer.audiences(), claims.getAudience())) {
-            return TokenVerifier.standard(TokenFailure.WRONG_AUDIENCE);
+            return TokenResult.Invalid.of(TokenFailure.WRONG_AUDIENCE, claims.getIssuer(), claims.getAudience());
         }
         String clientId;
         String subject;

@@ -126,6 +126,11 @@ public final class TokenVerifier {
         return cache.stats();
     }
 
+    /** The trusted issuers, in the order they were added; for readiness checks and diagnostics. */
+    public List<TrustedIssuer> trustedIssuers() {
+        return List.copyOf(issuers.values());
+    }
+
     /** The trusted issuers and the settings; no key material. */
     @Override
     public String toString() {
@@ -200,7 +205,8 @@ public final class TokenVerifier {
         String iss = claims.getIssuer();
         TrustedIssuer issuer = iss == null ? null : issuers.get(iss);
         if (issuer == null) {
-            return STANDARD.get(TokenFailure.WRONG_ISSUER);
+            // The unverified iss and aud go with the failure, for the operator's log line only.
+            return TokenResult.Invalid.of(TokenFailure.WRONG_ISSUER, iss, claims.getAudience());
         }
         refused = checkAlgorithm(issuer, header, type);
         if (refused != null) {

@@ -96,6 +96,7 @@ public final class TrustedIssuer {
     private final long clockSkewMillis;
     private final boolean strictType;
     private final String keySource;
+    private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
     private final java.security.Provider signatureProvider;
@@ -113,6 +114,7 @@ public final class TrustedIssuer {
         this.clockSkewMillis = clockSkew.toMillis();
         this.strictType = b.strictTokenType != null && b.strictTokenType;
         this.keySource = keySource;
+        this.keys = Objects.requireNonNull(b.fetches, "fetches");
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // TokenVerifier checks typ (ASCII case-insensitively, with the strict option) before the signature and
@@ -210,6 +212,27 @@ public final class TrustedIssuer {
         return clockSkew;
     }
 
+    /**
+     * Where this issuer's keys stand: loaded or not, how many, the last fetch and the last failure. For readiness
+     * checks and metrics; costs no fetch.
+     */
+    public KeySetStatus keyStatus() {
+        return keys.status();
+    }
+
+    /**
+     * For a JWKS URI from which no key set was fetched yet: fetches it now, through the cache (so the first request
+     * finds the keys there) and the rate limit (so calling this often costs the issuer no more than a flood of
+     * unknown {@code kid}s would). Does nothing for fixed keys or once a set was fetched. Never throws for a failed
+     * fetch: the returned status names it.
+     *
+     * @return {@link #keyStatus()} afterwards
+     */
+    public KeySetStatus prefetchKeys() {
+        keys.prefetch();
+        return keys.status();
+    }
+
     /** Issuer, key source, audiences and algorithms; never the shared secret. */
     @Override
     public String toString() {
@@ -261,6 +284,8 @@ public final class TrustedIssuer {
         Duration clockSkew;
         Boolean strictTokenType;
         String signatureProvider;
+        /** Set by {@link #selector}: the key source's status. */
+        KeyFetches fetches;
 
         Builder(String issuer) {
             this.issuer = checkIssuer(issuer);
@@ -478,6 +503,7 @@ public final class TrustedIssuer {
 
         @Override
         IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            fetches = KeyFetches.fixed(issuer, keySource, publicKeys.size());
             return new IssuerKeySelector(accepted, new ImmutableJWKSet<>(publicKeys), null, Set.of(), null);
         }
 
@@ -531,6 +557,7 @@ public final class TrustedIssuer {
 
         @Override
         IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            fetches = KeyFetches.fixed(issuer, "sharedSecret", 1);
             // The secret's JCA algorithm name only labels the key; MACVerifier picks the HMAC from the header.
             return new IssuerKeySelector(Set.of(), null, null, accepted, new SecretKeySpec(secret, "HmacSHA256"));
         }
@@ -758,18 +785,26 @@ public final class TrustedIssuer {
             // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever).
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
                     (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
-            JWKSetSource<SecurityContext> source = new URLBasedJWKSetSource<>(url, retriever);
+            // The status layer sits on the URL source itself, so it sees every real fetch and no cache hit.
+            KeyFetches status = KeyFetches.remote(issuer, keySource(), new URLBasedJWKSetSource<>(url, retriever),
+                    ttl.plus(outage).toMillis());
+            JWKSetSource<SecurityContext> source = status;
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
             }
             source = new RateLimitedJWKSetSource<>(source, interval.toMillis(), null);
+            CachingJWKSetSource<SecurityContext> cache;
             if (ahead.isZero()) {
-                return new CachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(), null);
+                cache = new CachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(), null);
+            } else {
+                // Not scheduled: the refetch starts when a request sees the set inside the refresh-ahead window,
+                // on REFRESH_EXECUTOR, which is shared and never shut down by one source.
+                cache = new RefreshAheadCachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(),
+                        ahead.toMillis(), false, REFRESH_EXECUTOR, false, null);
             }
-            // Not scheduled: the refetch starts when a request sees the set inside the refresh-ahead window,
-            // on REFRESH_EXECUTOR, which is shared and never shut down by one source.
-            return new RefreshAheadCachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(),
-                    ahead.toMillis(), false, REFRESH_EXECUTOR, false, null);
+            status.attach(cache);
+            fetches = status;
+            return cache;
         }
 
         private static boolean isLoopback(URI uri) {

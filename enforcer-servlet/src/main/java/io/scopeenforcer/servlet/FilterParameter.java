@@ -63,7 +63,11 @@ public enum FilterParameter {
     CHALLENGE_REALM("challenge-realm", "api",
             "the `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3); `realm` is a deprecated alias", "realm"),
     /** Retry-After on 503. */
-    RETRY_AFTER("retry-after", "5", "seconds in `Retry-After` on a 503 (keys unavailable)");
+    RETRY_AFTER("retry-after", "5", "seconds in `Retry-After` on a 503 (keys unavailable)"),
+    /** Fetch the keys at start-up. */
+    KEY_PREFETCH("key-prefetch", "off",
+            "`warn` or `fail`: fetch every issuer's keys in `init()`; `warn` logs an issuer whose fetch failed,"
+                    + " `fail` fails start-up naming the issuer and its JWKS URL");
 
     /** The prefix of system properties and context params that configure the filter. */
     public static final String PREFIX = "enforcer.";

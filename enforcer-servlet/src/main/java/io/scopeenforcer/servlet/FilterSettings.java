@@ -5,6 +5,7 @@ import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
+import io.scopeenforcer.servlet.ScopeEnforcementFilter.KeyPrefetch;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter.Mode;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.TrustedIssuer;
@@ -17,6 +18,7 @@ import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
+import static io.scopeenforcer.servlet.FilterParameter.KEY_PREFETCH;
 import static io.scopeenforcer.servlet.FilterParameter.MAX_TOKEN_LENGTH;
 import static io.scopeenforcer.servlet.FilterParameter.MODE;
 import static io.scopeenforcer.servlet.FilterParameter.POLICY;
@@ -58,10 +60,14 @@ final class FilterSettings {
     private final String metadataJson;
     private final Set<String> metadataPaths;
     private final List<String> policyWarnings;
+    private final KeyPrefetch keyPrefetch;
+    private final Object meterRegistry;
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
         this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
+        this.keyPrefetch = b.keyPrefetch != null ? b.keyPrefetch : KeyPrefetch.OFF;
+        this.meterRegistry = b.meterRegistry;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
         this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
         RoutePolicy policy = EngineAccess.policy(enforcer);
@@ -103,6 +109,15 @@ final class FilterSettings {
 
     List<String> policyWarnings() {
         return policyWarnings;
+    }
+
+    KeyPrefetch keyPrefetch() {
+        return keyPrefetch;
+    }
+
+    /** The Micrometer registry given in code, or null (then the context attribute is looked at). */
+    Object meterRegistry() {
+        return meterRegistry;
     }
 
     /**
@@ -218,6 +233,7 @@ final class FilterSettings {
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
         ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
+        ifSet(get, KEY_PREFETCH, v -> settings.keyPrefetch(keyPrefetch(v)));
         return settings.build();
     }
 
@@ -388,10 +404,21 @@ final class FilterSettings {
         };
     }
 
+    static KeyPrefetch keyPrefetch(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "off" -> KeyPrefetch.OFF;
+            case "warn" -> KeyPrefetch.WARN;
+            case "fail" -> KeyPrefetch.FAIL;
+            default -> throw new IllegalArgumentException("not off, warn or fail: " + UntrustedText.quote(value));
+        };
+    }
+
     /** Each setting once ({@link Settings#once}); the public {@link ScopeEnforcementFilter.Builder} feeds it. */
     static final class Builder {
         private Enforcer enforcer;
         private Mode mode;
+        private KeyPrefetch keyPrefetch;
+        private Object meterRegistry;
         private String realm;
         private String resource;
         private List<String> issuers;
@@ -430,6 +457,18 @@ final class FilterSettings {
                 throw new IllegalArgumentException("must be an absolute URL without query or fragment");
             }
             this.resource = resource;
+            return this;
+        }
+
+        Builder keyPrefetch(KeyPrefetch prefetch) {
+            Settings.once(keyPrefetch, "keyPrefetch");
+            this.keyPrefetch = prefetch;
+            return this;
+        }
+
+        Builder meterRegistry(Object registry) {
+            Settings.once(meterRegistry, "meterRegistry");
+            this.meterRegistry = registry;
             return this;
         }
 

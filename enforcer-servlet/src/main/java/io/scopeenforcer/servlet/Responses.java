@@ -83,6 +83,12 @@ final class Responses {
             json.append(",\"error\":").append(Json.string(deny.error()));
         }
         json.append(",\"reason\":").append(Json.string(deny.reason().name().toLowerCase(java.util.Locale.ROOT)));
+        // Which check the token failed (expired, wrong_audience...): a stable code a client can act on, where the
+        // detail is prose. 401s only: a 503's token may be fine.
+        if (deny.status() == 401 && deny.tokenFailure() != null) {
+            json.append(",\"token_failure\":")
+                    .append(Json.string(deny.tokenFailure().name().toLowerCase(java.util.Locale.ROOT)));
+        }
         // docs/architecture.md §4: a 403 body always names the required scopes, so clients read one shape; [] when no
         // scope would help (no rule matches).
         if (deny.status() == 403 || !deny.requiredScopes().isEmpty()) {

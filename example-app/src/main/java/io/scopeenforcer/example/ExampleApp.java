@@ -9,7 +9,7 @@ import io.scopeenforcer.example.issuer.TokenEndpoint;
 import io.scopeenforcer.negotiation.ClientRegistration;
 import io.scopeenforcer.negotiation.Negotiator;
 import io.scopeenforcer.servlet.ScopeEnforcementFilter;
-import jakarta.servlet.Filter;
+import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -144,7 +143,8 @@ public final class ExampleApp {
             }
             throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
-        FilterHolder filter = webapp.getServletHandler().getFilter(LauncherSettings.FILTER_NAME);
+        jakarta.servlet.FilterRegistration filter = webapp.getServletContext()
+                .getFilterRegistration(LauncherSettings.FILTER_NAME);
         // What the filter read in the end, in its own order: its init-params (the launcher's), then the
         // context params (web.xml's).
         Map<String, String> effective = new LinkedHashMap<>();
@@ -160,7 +160,7 @@ public final class ExampleApp {
                 }
             }
         }
-        return new Running(server, port, options, devIssuer, effective, filter);
+        return new Running(server, port, options, devIssuer, effective, webapp.getServletContext());
     }
 
     /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
@@ -212,16 +212,16 @@ public final class ExampleApp {
         private final Options options;
         private final DevIssuer devIssuer;
         private final Map<String, String> parameters;
-        private final FilterHolder filter;
+        private final ServletContext context;
 
         private Running(Server server, int port, Options options, DevIssuer devIssuer,
-                        Map<String, String> parameters, FilterHolder filter) {
+                        Map<String, String> parameters, ServletContext context) {
             this.server = server;
             this.port = port;
             this.options = options;
             this.devIssuer = devIssuer;
             this.parameters = Map.copyOf(parameters);
-            this.filter = filter;
+            this.context = context;
         }
 
         /** The port the app listens on. */
@@ -241,11 +241,10 @@ public final class ExampleApp {
          * @throws IllegalStateException after {@link #close()}, when Jetty has let go of the filter
          */
         public ScopeEnforcementFilter filter() {
-            Filter instance = filter.getFilter();
-            // Jetty may wrap filters (FilterHolder.WrapFunction beans); the stats are on the filter inside.
-            while (instance instanceof FilterHolder.Wrapper wrapper) {
-                instance = wrapper.getWrapped();
-            }
+            // The filter publishes itself under its filter-name in init() and withdraws in destroy(): no
+            // container-specific unwrapping of Jetty's FilterHolder.
+            Object instance = context.getAttribute(ScopeEnforcementFilter.CONTEXT_ATTRIBUTE_PREFIX
+                    + LauncherSettings.FILTER_NAME);
             if (!(instance instanceof ScopeEnforcementFilter enforcer)) {
                 throw new IllegalStateException("the app is stopped: no running " + LauncherSettings.FILTER_NAME
                         + " filter");

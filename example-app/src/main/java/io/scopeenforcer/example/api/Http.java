@@ -165,6 +165,11 @@ final class Http {
         write(response, problem.status(), "application/problem+json", JSONObjectUtils.toJSONString(body));
     }
 
+    /** A problem document built by the caller, for members beyond type, title, status and detail. */
+    static void writeProblemBody(HttpServletResponse response, int status, Map<String, ?> body) throws IOException {
+        write(response, status, "application/problem+json", JSONObjectUtils.toJSONString(body));
+    }
+
     private static void write(HttpServletResponse response, int status, String type, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
