@@ -48,7 +48,7 @@ public final class Enforcer {
     private final LongAdder decisionMisses = new LongAdder();
 
     static {
-        EngineAccess.install(Enforcer::policy, RoutePolicy::fixedScopes);
+        EngineAccess.install(Enforcer::policy, RoutePolicy::fixedScopes, Enforcer::verifier);
     }
 
     private Enforcer(Builder b) {
@@ -219,8 +219,8 @@ public final class Enforcer {
         return rule.requirement().check(io.scopeenforcer.scope.ScopeSet.empty(), variables, rule.admin()).required();
     }
 
-    /** The token verifier: its trusted issuers' key status, for readiness checks. */
-    public TokenVerifier verifier() {
+    /** The token verifier; the servlet module reads it through {@link EngineAccess} for readiness and metrics. */
+    private TokenVerifier verifier() {
         return verifier;
     }
 

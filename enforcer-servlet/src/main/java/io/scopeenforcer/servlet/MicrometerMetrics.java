@@ -1,5 +1,6 @@
 package io.scopeenforcer.servlet;
 
+import io.scopeenforcer.internal.EngineAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,7 +78,7 @@ final class MicrometerMetrics implements FilterMetrics {
                 .tag("cache", "token").description("token cache entries removed for size or expiry")
                 .register(registry));
 
-        for (TrustedIssuer issuer : enforcer.verifier().trustedIssuers()) {
+        for (TrustedIssuer issuer : EngineAccess.verifier(enforcer).trustedIssuers()) {
             String name = issuer.issuer();
             keep(FunctionCounter.builder(JWKS_FETCHES, issuer, i -> i.keyStatus().fetches())
                     .tags("issuer", name, "result", "success").description("JWKS fetches").register(registry));

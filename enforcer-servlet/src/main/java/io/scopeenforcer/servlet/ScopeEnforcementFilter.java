@@ -152,7 +152,7 @@ public final class ScopeEnforcementFilter implements Filter {
         if (s.keyPrefetch() == KeyPrefetch.OFF) {
             return;
         }
-        for (TrustedIssuer issuer : s.enforcer().verifier().trustedIssuers()) {
+        for (TrustedIssuer issuer : EngineAccess.verifier(s.enforcer()).trustedIssuers()) {
             KeySetStatus status = issuer.prefetchKeys();
             if (status.loaded()) {
                 LOG.log(Level.INFO, "scope-enforcer: issuer {0}: {1} keys loaded from {2}",
@@ -249,12 +249,12 @@ public final class ScopeEnforcementFilter implements Filter {
         }
         if (problem != null && problem.failure() == TokenFailure.WRONG_ISSUER) {
             line.append(" token_iss=").append(UntrustedText.quote(problem.tokenIssuer()))
-                    .append(" trusted_iss=").append(configured(s.enforcer().verifier().trustedIssuers().stream()
+                    .append(" trusted_iss=").append(configured(EngineAccess.verifier(s.enforcer()).trustedIssuers().stream()
                             .map(TrustedIssuer::issuer).toList()));
         } else if (problem != null && problem.failure() == TokenFailure.WRONG_AUDIENCE) {
             line.append(" token_iss=").append(UntrustedText.quote(problem.tokenIssuer()))
                     .append(" token_aud=").append(quoted(problem.tokenAudiences()));
-            s.enforcer().verifier().trustedIssuers().stream()
+            EngineAccess.verifier(s.enforcer()).trustedIssuers().stream()
                     .filter(i -> i.issuer().equals(problem.tokenIssuer())).findFirst()
                     .ifPresent(i -> line.append(" accepted_aud=").append(configured(List.copyOf(i.audiences()))));
         }
@@ -358,7 +358,7 @@ public final class ScopeEnforcementFilter implements Filter {
     public List<KeySetStatus> keyStatus() {
         FilterSettings s = settings;
         return s == null ? List.of()
-                : s.enforcer().verifier().trustedIssuers().stream().map(TrustedIssuer::keyStatus).toList();
+                : EngineAccess.verifier(s.enforcer()).trustedIssuers().stream().map(TrustedIssuer::keyStatus).toList();
     }
 
     /**
@@ -369,7 +369,7 @@ public final class ScopeEnforcementFilter implements Filter {
     public List<KeySetStatus> checkKeys() {
         FilterSettings s = settings;
         return s == null ? List.of()
-                : s.enforcer().verifier().trustedIssuers().stream().map(TrustedIssuer::prefetchKeys).toList();
+                : EngineAccess.verifier(s.enforcer()).trustedIssuers().stream().map(TrustedIssuer::prefetchKeys).toList();
     }
 
     /** The engine, once initialized, else null; for this package's tests. */
