@@ -15,8 +15,24 @@ final class BearerHeader {
     /** The header carried no bearer token (absent, or another scheme). */
     static final Result NONE = new Result(null, null);
 
-    /** A token candidate, or a 400 problem, or neither. */
-    record Result(String token, String problem) {
+    /**
+     * A token candidate, or a 400 problem, or neither. The token is {@code header[start, end)}: it is cut out of
+     * the header only when asked for ({@link #token()}), so that a cached request never copies it.
+     */
+    record Result(String header, int start, int end, String problem) {
+        Result(String token, String problem) {
+            this(token, 0, token == null ? 0 : token.length(), problem);
+        }
+
+        /** Whether the header carried a token candidate. */
+        boolean hasToken() {
+            return header != null;
+        }
+
+        /** The token, a new string (a copy of the header's part); null when there is none. */
+        String token() {
+            return header == null ? null : start == 0 && end == header.length() ? header : header.substring(start, end);
+        }
     }
 
     private BearerHeader() {
@@ -25,7 +41,7 @@ final class BearerHeader {
     /** {@link #candidate} and then {@link #checkToken}: the whole RFC 6750 §2.1 check. */
     static Result parse(String header) {
         Result result = candidate(header);
-        String problem = result.token() == null ? null : checkToken(result.token());
+        String problem = result.hasToken() ? checkToken(result.header(), result.start(), result.end()) : null;
         return problem == null ? result : new Result(null, problem);
     }
 
@@ -55,7 +71,7 @@ final class BearerHeader {
         while (header.charAt(end - 1) == ' ') {
             end--; // stops at start at the latest: header[start] is not a space
         }
-        return new Result(end == header.length() ? header.substring(start) : header.substring(start, end), null);
+        return new Result(header, start, end, null);
     }
 
     /**
@@ -63,22 +79,27 @@ final class BearerHeader {
      * {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}.
      */
     static String checkToken(String token) {
-        int end = 0;
-        while (end < token.length() && isB64TokenChar(token.charAt(end))) {
+        return checkToken(token, 0, token.length());
+    }
+
+    /** {@link #checkToken(String)} of {@code s[from, to)}. */
+    static String checkToken(String s, int from, int to) {
+        int end = from;
+        while (end < to && isB64TokenChar(s.charAt(end))) {
             end++;
         }
-        if (end == 0) {
+        if (end == from) {
             // b64token needs one character before any "=": "Bearer =" carries no token (RFC 6750 §2.1).
             return "malformed bearer token";
         }
-        while (end < token.length() && token.charAt(end) == '=') {
+        while (end < to && s.charAt(end) == '=') {
             end++;
         }
-        if (end == token.length()) {
+        if (end == to) {
             return null;
         }
         // The candidate ends in a non-space, so a space here separates two tokens.
-        return token.charAt(end) == ' ' ? "more than one token in the Authorization header" : "malformed bearer token";
+        return s.charAt(end) == ' ' ? "more than one token in the Authorization header" : "malformed bearer token";
     }
 
     /**

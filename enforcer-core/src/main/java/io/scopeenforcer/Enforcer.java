@@ -91,7 +91,8 @@ public final class Enforcer {
         if (bearer.problem() != null) {
             return Decision.Deny.invalidRequest(bearer.problem());
         }
-        String token = bearer.token();
+        // The token stays a part of the header: a verified hit never copies it (TokenAccess).
+        BearerHeader.Result token = bearer.hasToken() ? bearer : null;
         if (!HttpMethods.isAllowed(method)) {
             return checked(token, METHOD_NOT_ALLOWED);
         }
@@ -112,7 +113,7 @@ public final class Enforcer {
             return new Decision.Deny(Decision.Reason.MISSING_TOKEN, "a bearer token is required",
                     requiredScopes(rule, match.variables()), rule);
         }
-        Verification verification = TokenAccess.verify(verifier, token);
+        Verification verification = TokenAccess.verify(verifier, token.header(), token.start(), token.end());
         if (verification.result() instanceof TokenResult.Invalid invalid) {
             if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
                 return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
@@ -130,8 +131,8 @@ public final class Enforcer {
      * {@code decision}, unless the header's token is not an RFC 6750 b64token: then the header's 400 wins, as it
      * would have had the header been checked first. Runs for every decision not reached through a verified token.
      */
-    private static Decision checked(String token, Decision decision) {
-        String problem = token == null ? null : BearerHeader.checkToken(token);
+    private static Decision checked(BearerHeader.Result token, Decision decision) {
+        String problem = token == null ? null : BearerHeader.checkToken(token.header(), token.start(), token.end());
         return problem == null ? decision : Decision.Deny.invalidRequest(problem);
     }
 

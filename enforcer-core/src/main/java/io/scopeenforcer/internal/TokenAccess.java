@@ -2,7 +2,6 @@ package io.scopeenforcer.internal;
 
 import io.scopeenforcer.token.TokenVerifier;
 import java.util.Objects;
-import java.util.function.BiFunction;
 
 /**
  * The engine's way into the verifier: one verification that also hands back the token's cache entry (as a
@@ -11,7 +10,13 @@ import java.util.function.BiFunction;
  */
 public final class TokenAccess {
 
-    private static volatile BiFunction<TokenVerifier, String, Verification> door;
+    /** The verifier's side of the door. */
+    public interface Door {
+        /** {@link TokenVerifier#verify} of {@code source[from, to)}, with the token's cache entry. */
+        Verification verify(TokenVerifier verifier, String source, int from, int to);
+    }
+
+    private static volatile Door door;
 
     private TokenAccess() {
     }
@@ -21,16 +26,20 @@ public final class TokenAccess {
      *
      * @throws IllegalStateException when called again
      */
-    public static void install(BiFunction<TokenVerifier, String, Verification> verify) {
+    public static void install(Door verify) {
         if (door != null) {
             throw new IllegalStateException("TokenAccess is already installed");
         }
         door = Objects.requireNonNull(verify, "verify");
     }
 
-    /** Verifies {@code token} as {@link TokenVerifier#verify} does, with its cache entry. */
-    public static Verification verify(TokenVerifier verifier, String token) {
+    /**
+     * Verifies the token {@code source[from, to)} (e.g. the part of an {@code Authorization} header after
+     * {@code Bearer }) as {@link TokenVerifier#verify} does, with its cache entry. A cached token is looked up
+     * without copying it out of {@code source}.
+     */
+    public static Verification verify(TokenVerifier verifier, String source, int from, int to) {
         // A TokenVerifier instance exists, so its class is initialized and the door installed.
-        return door.apply(Objects.requireNonNull(verifier, "verifier"), token);
+        return door.verify(Objects.requireNonNull(verifier, "verifier"), source, from, to);
     }
 }

@@ -1,7 +1,10 @@
 package io.scopeenforcer.token;
 
 /**
- * A cache key that is the full token string: two keys are equal only when the whole tokens are.
+ * A cache key that is the full token: two keys are equal only when the whole tokens are, character for character.
+ * A lookup key can stand over the part of a longer string that holds the token (the {@code Authorization}
+ * header after {@code Bearer }), so that a cached request never copies its token; the key kept in the cache
+ * always holds a string of its own.
  *
  * <p>Only the bucket hash is sampled, from the length and the last 32 characters (the tail of the
  * signature, unpredictable for a genuine token): every request brings a new {@code String} whose
@@ -13,22 +16,40 @@ final class TokenKey implements Comparable<TokenKey> {
 
     private static final int SAMPLE = 32;
 
-    private final String token;
+    /** The token is {@code source[from, to)}: a whole token string, or the part of a header that holds it. */
+    private final String source;
+    private final int from;
+    private final int to;
     private final int hash;
 
     TokenKey(String token) {
-        this.token = token;
-        int n = token.length();
-        int h = n;
-        for (int i = Math.max(0, n - SAMPLE); i < n; i++) {
-            h = 31 * h + token.charAt(i);
+        this(token, 0, token.length());
+    }
+
+    /** A key over {@code source[from, to)}, without copying it (a lookup key made from the request's header). */
+    TokenKey(String source, int from, int to) {
+        this.source = source;
+        this.from = from;
+        this.to = to;
+        int h = to - from;
+        for (int i = Math.max(from, to - SAMPLE); i < to; i++) {
+            h = 31 * h + source.charAt(i);
         }
         this.hash = h;
     }
 
+    private int length() {
+        return to - from;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenKey && ((TokenKey) o).hash == hash && ((TokenKey) o).token.equals(token);
+        if (!(o instanceof TokenKey)) {
+            return false;
+        }
+        TokenKey other = (TokenKey) o;
+        return other.hash == hash && other.length() == length()
+                && source.regionMatches(from, other.source, other.from, length());
     }
 
     @Override
@@ -36,14 +57,22 @@ final class TokenKey implements Comparable<TokenKey> {
         return hash;
     }
 
+    /** Lexicographic over the tokens' characters, as {@link String#compareTo}. */
     @Override
     public int compareTo(TokenKey other) {
-        return token.compareTo(other.token);
+        int n = Math.min(length(), other.length());
+        for (int i = 0; i < n; i++) {
+            int d = source.charAt(from + i) - other.source.charAt(other.from + i);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return length() - other.length();
     }
 
     /** Never the token. */
     @Override
     public String toString() {
-        return "TokenKey[length=" + token.length() + "]";
+        return "TokenKey[length=" + length() + "]";
     }
 }

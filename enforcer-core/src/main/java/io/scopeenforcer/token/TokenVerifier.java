@@ -59,7 +59,7 @@ public final class TokenVerifier {
     private static final Map<TokenFailure, TokenResult.Invalid> STANDARD = standardResults();
 
     static {
-        TokenAccess.install(TokenVerifier::verification);
+        TokenAccess.install((verifier, source, from, to) -> verifier.verification(source, from, to));
     }
 
     private final Map<String, TrustedIssuer> issuers;
@@ -100,23 +100,27 @@ public final class TokenVerifier {
      * @throws NullPointerException when {@code compactJwt} is null
      */
     public TokenResult verify(String compactJwt) {
-        return verification(compactJwt).result();
+        Objects.requireNonNull(compactJwt, "compactJwt");
+        return verification(compactJwt, 0, compactJwt.length()).result();
     }
 
-    /** {@link #verify} with the token's cache entry, for the engine (through {@link TokenAccess}). */
-    private Verification verification(String compactJwt) {
-        Objects.requireNonNull(compactJwt, "compactJwt");
-        if (compactJwt.length() > maxTokenLength) {
+    /**
+     * {@link #verify} of {@code source[from, to)} with the token's cache entry, for the engine (through
+     * {@link TokenAccess}). The cache is probed with a key over that part of {@code source}; the token is
+     * copied out only on a miss, and the key kept in the cache then holds that copy, never the source.
+     */
+    private Verification verification(String source, int from, int to) {
+        if (to - from > maxTokenLength) {
             return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        TokenKey key = cache.enabled() ? new TokenKey(compactJwt) : null;
-        Verification cached = cache.lookup(key); // counts a hit or a miss; with caching off, always a miss
+        Verification cached = cache.lookup(cache.enabled() ? new TokenKey(source, from, to) : null);
         if (cached != null) {
-            return cached;
+            return cached; // a hit, or a remembered failure; counted either way
         }
-        TokenResult result = verifyUncached(compactJwt);
+        String token = from == 0 && to == source.length() ? source : source.substring(from, to);
+        TokenResult result = verifyUncached(token);
         long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
-        return cache.remember(key, result, skew);
+        return cache.remember(cache.enabled() ? new TokenKey(token) : null, result, skew);
     }
 
     /**
