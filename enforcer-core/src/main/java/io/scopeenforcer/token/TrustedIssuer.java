@@ -48,6 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@link #jwksUri(String, URI)}: keys fetched from a JWKS URI and cached (cache TTL, refresh-ahead, a
  *       rate-limited refetch when a token names an unknown {@code kid}, outage tolerance, connect/read
  *       timeouts and a size limit);
+ *   <li>{@link #discovery(String)}: the same, from the JWKS URI named by the issuer's metadata (OpenID Connect
+ *       Discovery or RFC 8414), fetched when first needed;
  *   <li>{@link #jwksFile(String, Path)} and {@link #jwkSet(String, JWKSet)}: a fixed key set, read once;
  *   <li>{@link #sharedSecret(String, byte[])}: HMAC with a secret shared with this issuer alone.
  * </ul>
@@ -141,6 +143,29 @@ public final class TrustedIssuer {
      */
     public static JwksUriBuilder jwksUri(String issuer, URI uri) {
         return new JwksUriBuilder(issuer, uri);
+    }
+
+    /**
+     * Starts an issuer whose JWKS URI is discovered from its metadata: OpenID Connect Discovery
+     * ({@code {issuer}/.well-known/openid-configuration}), else RFC 8414 ({@code /.well-known/oauth-authorization-server}
+     * inserted before the issuer's path, §3.1). The metadata's {@code issuer} must equal {@code issuer} exactly (RFC
+     * 8414 §3.3) and its {@code jwks_uri} must pass the rule of {@link #jwksUri(String, URI)}; the issuer URL itself
+     * must be {@code https}, or {@code http} on a loopback host, unless {@link JwksUriBuilder#allowUnsafeHttpJwksUri()}
+     * is set. The builder's {@code jwks*} settings apply to the metadata fetch as to the JWKS fetch.
+     *
+     * <p>Nothing is fetched by {@code build()}: the metadata and keys are fetched when the first token needs them
+     * (or by {@link #prefetchKeys()}), so an application starts while its issuer is down. Until they arrive,
+     * verification fails with {@link TokenFailure#KEYS_UNAVAILABLE}; failed metadata fetches back off, doubling
+     * from 1 s to 60 s, within the JWKS rate limit. Once found, the {@code jwks_uri} is kept.
+     *
+     * @param issuer the exact {@code iss} value of the issuer's tokens, an absolute http(s) URL
+     * @throws IllegalArgumentException when {@code issuer} is empty, or not an absolute http(s) URL with a host and
+     *     without query or fragment (RFC 8414 §2)
+     */
+    public static JwksUriBuilder discovery(String issuer) {
+        Builder.checkIssuer(issuer);
+        DiscoveredJwksSource.metadataUris(issuer);
+        return new JwksUriBuilder(issuer);
     }
 
     /**
@@ -590,6 +615,13 @@ public final class TrustedIssuer {
         private Integer sizeLimit;
         private boolean allowUnsafeHttp;
 
+        /** The JWKS URI discovered from the issuer's metadata ({@link TrustedIssuer#discovery(String)}). */
+        private JwksUriBuilder(String issuer) {
+            super(issuer);
+            this.uri = null;
+            this.url = null;
+        }
+
         private JwksUriBuilder(String issuer, URI uri) {
             super(issuer);
             Objects.requireNonNull(uri, "jwksUri");
@@ -624,7 +656,7 @@ public final class TrustedIssuer {
 
         @Override
         String keySource() {
-            return "jwksUri " + uri;
+            return uri == null ? "discovery " + issuer : "jwksUri " + uri;
         }
 
         /**
@@ -748,7 +780,14 @@ public final class TrustedIssuer {
 
         @Override
         IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
-            if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
+            if (uri == null) {
+                // The metadata is fetched from the issuer URL: the same rule as for a JWKS URI.
+                URI issuerUri = URI.create(issuer);
+                if (!allowUnsafeHttp && issuerUri.getScheme().equalsIgnoreCase("http") && !isLoopback(issuerUri)) {
+                    throw new IllegalStateException("issuer " + issuer + ": discovery needs an https issuer (http"
+                            + " only on a loopback host, or set allowUnsafeHttpJwksUri)");
+                }
+            } else if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
                 throw new IllegalStateException("issuer " + issuer + ": jwksUri must use https (http only on a"
                         + " loopback host, or set allowUnsafeHttpJwksUri): " + UntrustedText.quote(uri.toString()));
             }
@@ -786,8 +825,10 @@ public final class TrustedIssuer {
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
                     (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
             // The status layer sits on the URL source itself, so it sees every real fetch and no cache hit.
-            KeyFetches status = KeyFetches.remote(issuer, keySource(), new URLBasedJWKSetSource<>(url, retriever),
-                    ttl.plus(outage).toMillis());
+            JWKSetSource<SecurityContext> bottom = uri == null
+                    ? new DiscoveredJwksSource(issuer, retriever, allowUnsafeHttp)
+                    : new URLBasedJWKSetSource<>(url, retriever);
+            KeyFetches status = KeyFetches.remote(issuer, keySource(), bottom, ttl.plus(outage).toMillis());
             JWKSetSource<SecurityContext> source = status;
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);

@@ -197,14 +197,16 @@ final class FilterSettings {
         String issuer = required(get, ISSUER);
         String jwksUri = get.apply(JWKS_URI);
         String jwksFile = get.apply(JWKS_FILE);
-        if ((jwksUri == null) == (jwksFile == null)) {
-            throw new BadParameter(JWKS_URI.parameterName(), "give exactly one of jwks-uri and jwks-file", null);
+        if (jwksUri != null && jwksFile != null) {
+            throw new BadParameter(JWKS_URI.parameterName(), "give at most one of jwks-uri and jwks-file", null);
         }
-        FilterParameter keySource = jwksUri != null ? JWKS_URI : JWKS_FILE;
-        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile): each checks its own value.
+        // Neither: the JWKS URI is discovered from the issuer's metadata (OpenID Connect Discovery, RFC 8414).
+        FilterParameter keySource = jwksUri != null ? JWKS_URI : jwksFile != null ? JWKS_FILE : ISSUER;
+        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile / discovery): each checks its own value.
         TrustedIssuer.Builder<?> trusted = jwksUri != null
                 ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
-                : build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
+                : jwksFile != null ? build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)))
+                : build(ISSUER, () -> TrustedIssuer.discovery(issuer));
         String audiences = required(get, AUDIENCE);
         apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
         ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));

@@ -283,7 +283,8 @@ public final class ExampleApp {
                     .append(parameters.get("policy")).append(")\n");
             if (devIssuer == null) {
                 b.append("Trusting issuer ").append(parameters.get("issuer")).append(" (keys: ")
-                        .append(parameters.getOrDefault("jwks-uri", parameters.get("jwks-file")))
+                        .append(parameters.getOrDefault("jwks-uri", parameters.getOrDefault("jwks-file",
+                                "discovered from its metadata")))
                         .append("; audiences: ").append(parameters.get("audience"))
                         .append("). The development issuer is off.\n");
                 b.append("Ctrl-C stops it.");

@@ -33,8 +33,10 @@ final class Options {
               --port=N             port to listen on (default 8080; 0 picks a free one)
               --host=ADDRESS       address to listen on (default localhost; 0.0.0.0 for every interface)
               --token-ttl=SECONDS  lifetime of development-issuer access tokens (default 300)
-              --issuer=URL --jwks-uri=URL|--jwks-file=PATH --audience=A,B
-                                   trust this issuer instead; the development issuer is off
+              --issuer=URL [--jwks-uri=URL|--jwks-file=PATH] --audience=A,B
+                                   trust this issuer instead; the development issuer is off;
+                                   without --jwks-uri or --jwks-file its keys are found from
+                                   its metadata (/.well-known/openid-configuration)
               --<filter parameter>=VALUE
                                    overrides web.xml: %s""".formatted(String.join(", ", FILTER_PARAMETERS));
 
@@ -106,8 +108,9 @@ final class Options {
                         + " issuer is on");
             }
         } else {
-            if (jwksUri == jwksFile) {
-                throw new UsageException("--issuer needs exactly one of --jwks-uri and --jwks-file");
+            // Neither: the filter discovers the JWKS URI from the issuer's metadata (OpenID Connect, RFC 8414).
+            if (jwksUri && jwksFile) {
+                throw new UsageException("--issuer takes at most one of --jwks-uri and --jwks-file");
             }
             if (!values.containsKey("audience")) {
                 throw new UsageException("--issuer needs --audience (the audiences its tokens must carry)");

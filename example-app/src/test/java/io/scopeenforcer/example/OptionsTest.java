@@ -37,6 +37,9 @@ class OptionsTest {
                         8080, "localhost", 300,
                         Map.of("issuer", "https://idp.example", "jwks-uri", "https://idp.example/jwks",
                                 "audience", "api"), false),
+                // --issuer and --audience alone: keys discovered from the issuer's metadata.
+                Arguments.of("--issuer=https://idp.example --audience=api", 8080, "localhost", 300,
+                        Map.of("issuer", "https://idp.example", "audience", "api"), false),
                 Arguments.of("--issuer=https://idp.example --jwks-file=/tmp/k.json --audience=api --host=10.1.2.3",
                         8080, "10.1.2.3", 300,
                         Map.of("issuer", "https://idp.example", "jwks-file", "/tmp/k.json", "audience", "api"), false));
@@ -81,10 +84,10 @@ class OptionsTest {
                         "--jwks-uri needs --issuer (the development issuer serves its own keys)"),
                 Arguments.of("--jwks-file=/tmp/k.json",
                         "--jwks-file needs --issuer (the development issuer serves its own keys)"),
-                Arguments.of("--issuer=https://idp --audience=api",
-                        "--issuer needs exactly one of --jwks-uri and --jwks-file"),
                 Arguments.of("--issuer=https://idp --jwks-uri=https://idp/k --jwks-file=/k --audience=api",
-                        "--issuer needs exactly one of --jwks-uri and --jwks-file"),
+                        "--issuer takes at most one of --jwks-uri and --jwks-file"),
+                Arguments.of("--issuer=https://idp",
+                        "--issuer needs --audience (the audiences its tokens must carry)"),
                 Arguments.of("--issuer=https://idp --jwks-uri=https://idp/k",
                         "--issuer needs --audience (the audiences its tokens must carry)"),
                 Arguments.of("--issuer=https://idp --jwks-uri=https://idp/k --audience=api --token-ttl=60",
