@@ -121,6 +121,13 @@ public final class ExampleApp {
             parameters.put("resource-metadata", base);
         }
         parameters.putAll(options.filterParameters());
+        if (devIssuer == null && !parameters.containsKey("resource-metadata")) {
+            // RFC 9728 whatever the issuer: this API's identifier is its first audience when that is a URL.
+            String resource = firstUrlAudience(parameters.get("audience"));
+            if (resource != null) {
+                parameters.put("resource-metadata", resource);
+            }
+        }
 
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
@@ -161,6 +168,25 @@ public final class ExampleApp {
             }
         }
         return new Running(server, port, options, devIssuer, effective, webapp.getServletContext());
+    }
+
+    /**
+     * The first of these comma-separated audiences when it is an absolute http(s) URL without query or fragment (an
+     * RFC 9728 resource identifier, §1.2); null otherwise, and then no metadata is served unless asked for.
+     */
+    static String firstUrlAudience(String audiences) {
+        if (audiences == null) {
+            return null;
+        }
+        String first = audiences.split(",", -1)[0].strip();
+        try {
+            URI uri = new URI(first);
+            boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+            return http && uri.getRawAuthority() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    ? first : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
