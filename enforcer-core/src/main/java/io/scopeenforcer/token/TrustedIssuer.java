@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -98,6 +99,10 @@ public final class TrustedIssuer {
     private final long clockSkewMillis;
     private final boolean strictType;
     private final String keySource;
+    /** This issuer's claim names, null where the verifier's apply. */
+    private final List<String> scopeClaims;
+    private final String tenantClaim;
+    private final String realmClaim;
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
@@ -116,6 +121,9 @@ public final class TrustedIssuer {
         this.clockSkewMillis = clockSkew.toMillis();
         this.strictType = b.strictTokenType != null && b.strictTokenType;
         this.keySource = keySource;
+        this.scopeClaims = b.scopeClaims;
+        this.tenantClaim = b.tenantClaim;
+        this.realmClaim = b.realmClaim;
         this.keys = Objects.requireNonNull(b.fetches, "fetches");
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
@@ -237,6 +245,21 @@ public final class TrustedIssuer {
         return clockSkew;
     }
 
+    /** The claims this issuer's scopes are read from, when set for it; else the verifier's apply. */
+    public Optional<List<String>> scopeClaims() {
+        return Optional.ofNullable(scopeClaims);
+    }
+
+    /** The claim holding this issuer's tenant, when set for it; else the verifier's applies. */
+    public Optional<String> tenantClaim() {
+        return Optional.ofNullable(tenantClaim);
+    }
+
+    /** The claim holding this issuer's realm, when set for it; else the verifier's applies. */
+    public Optional<String> realmClaim() {
+        return Optional.ofNullable(realmClaim);
+    }
+
     /**
      * Where this issuer's keys stand: loaded or not, how many, the last fetch and the last failure. For readiness
      * checks and metrics; costs no fetch.
@@ -309,6 +332,9 @@ public final class TrustedIssuer {
         Duration clockSkew;
         Boolean strictTokenType;
         String signatureProvider;
+        List<String> scopeClaims;
+        String tenantClaim;
+        String realmClaim;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
 
@@ -464,6 +490,69 @@ public final class TrustedIssuer {
             SignatureProviders.resolve(choice); // fails here, naming the setting's value, not at build()
             this.signatureProvider = choice;
             return self();
+        }
+
+        /**
+         * The claims this issuer's scopes are read from, overriding {@link TokenVerifier.Builder#scopeClaims(List)}
+         * for its tokens: issuers name them differently ({@code scope}, {@code scp}).
+         *
+         * @param names the claim names, each a space-delimited string or an array of strings in a token
+         * @return this builder
+         * @throws IllegalArgumentException when empty or holding an empty or repeated name
+         * @throws IllegalStateException when already set
+         */
+        public B scopeClaims(List<String> names) {
+            Objects.requireNonNull(names, "scopeClaims");
+            Settings.once(scopeClaims, "scopeClaims");
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("scopeClaims must not be empty");
+            }
+            for (String name : names) {
+                claimName(name, "scopeClaims");
+            }
+            if (new LinkedHashSet<>(names).size() != names.size()) {
+                throw new IllegalArgumentException("scopeClaims must not repeat a name");
+            }
+            this.scopeClaims = List.copyOf(names);
+            return self();
+        }
+
+        /**
+         * The claim holding this issuer's tenant (IDCS: {@code tenant}; Beyond Identity: {@code bi_t}), overriding
+         * {@link TokenVerifier.Builder#tenantClaim(String)} for its tokens.
+         *
+         * @param name the claim name
+         * @return this builder
+         * @throws IllegalArgumentException when empty
+         * @throws IllegalStateException when already set
+         */
+        public B tenantClaim(String name) {
+            Settings.once(tenantClaim, "tenantClaim");
+            this.tenantClaim = claimName(name, "tenantClaim");
+            return self();
+        }
+
+        /**
+         * The claim holding this issuer's realm, overriding {@link TokenVerifier.Builder#realmClaim(String)} for its
+         * tokens.
+         *
+         * @param name the claim name
+         * @return this builder
+         * @throws IllegalArgumentException when empty
+         * @throws IllegalStateException when already set
+         */
+        public B realmClaim(String name) {
+            Settings.once(realmClaim, "realmClaim");
+            this.realmClaim = claimName(name, "realmClaim");
+            return self();
+        }
+
+        private static String claimName(String name, String setting) {
+            Objects.requireNonNull(name, setting);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(setting + " must not hold an empty claim name");
+            }
+            return name;
         }
 
         /**
