@@ -37,6 +37,8 @@ final class Options {
                                    trust this issuer instead; the development issuer is off;
                                    without --jwks-uri or --jwks-file its keys are found from
                                    its metadata (/.well-known/openid-configuration)
+              --issuers=PATH       trust the issuers of this file (issuer.<name>.<setting>=value
+                                   lines, see README); the development issuer is off
               --<filter parameter>=VALUE
                                    overrides web.xml: %s""".formatted(String.join(", ", FILTER_PARAMETERS));
 
@@ -94,6 +96,18 @@ final class Options {
         String ttlText = values.remove("token-ttl");
         Duration ttl = ttlText == null ? DEFAULT_TOKEN_TTL : tokenTtl(ttlText);
 
+        if (values.containsKey("issuers")) {
+            for (String single : List.of("issuer", "jwks-uri", "jwks-file", "audience")) {
+                if (values.containsKey(single)) {
+                    throw new UsageException("--issuers replaces --" + single + " (each issuer's settings are in"
+                            + " the issuers file)");
+                }
+            }
+            if (ttlText != null) {
+                throw new UsageException("--token-ttl is for the development issuer, which --issuers turns off");
+            }
+            return new Options(port, host, ttl, values);
+        }
         boolean external = values.containsKey("issuer");
         boolean jwksUri = values.containsKey("jwks-uri");
         boolean jwksFile = values.containsKey("jwks-file");
@@ -137,9 +151,9 @@ final class Options {
         return tokenTtl;
     }
 
-    /** True unless {@code --issuer} was given. */
+    /** True unless {@code --issuer} or {@code --issuers} was given. */
     boolean devIssuer() {
-        return !filterParameters.containsKey("issuer");
+        return !filterParameters.containsKey("issuer") && !filterParameters.containsKey("issuers");
     }
 
     /** The filter parameters given on the command line, in order; they override {@code web.xml}. */

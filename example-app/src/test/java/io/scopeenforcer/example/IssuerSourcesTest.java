@@ -100,6 +100,53 @@ class IssuerSourcesTest {
         }
     }
 
+    /**
+     * {@code --issuers}: the development issuer by discovery (its defaults: {@code scope}, {@code bi_t}) and an IDCS-like
+     * issuer with a JWKS file, scopes in {@code scp} and its tenant in {@code tenant}; each enforced with its own
+     * audience and claim names, both listed in the RFC 9728 metadata.
+     */
+    @Test
+    void requestWhenIssuersFileThenEachIssuerEnforcedWithItsOwnAudienceAndClaimNames() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = ExternalIssuer.rsaKey("idcs-key");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("issuers");
+        java.nio.file.Path jwks = java.nio.file.Files.writeString(dir.resolve("idcs.json"),
+                new com.nimbusds.jose.jwk.JWKSet(key).toPublicJWKSet().toString());
+        String dev = devIssuer.base().toString();
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("issuers.properties"), """
+                issuer.dev.issuer=%s
+                issuer.dev.audience=%s,%s
+                issuer.idcs.issuer=https://idcs.example.test
+                issuer.idcs.jwks-file=%s
+                issuer.idcs.audience=https://idcs-api.example.test
+                issuer.idcs.scope-claims=scp
+                issuer.idcs.tenant-claim=tenant
+                """.formatted(dev, dev, Negotiator.ACCOUNT_AUDIENCE, jwks));
+        try (ExampleApp.Running app = ExampleApp.start("--port=0", "--issuers=" + file)) {
+            Api both = new Api(app.baseUri());
+            java.time.Instant now = java.time.Instant.now();
+            com.nimbusds.jwt.JWTClaimsSet.Builder idcs = new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                    .issuer("https://idcs.example.test").subject("u1").issueTime(java.util.Date.from(now))
+                    .expirationTime(java.util.Date.from(now.plusSeconds(300)))
+                    .claim("scp", List.of("urn:opc:resource:consumer:paas::read")).claim("tenant", "t1");
+
+            assertEquals(200, both.send("GET", "/paas/analytics/reports", devIssuer.token("paas-reader"), null)
+                    .statusCode(), "the development issuer's token");
+            assertEquals(200, both.send("GET", "/paas/analytics/reports", ExternalIssuer.sign(key,
+                    idcs.audience("https://idcs-api.example.test").build()), null).statusCode(), "IDCS token, scp");
+            assertEquals(401, both.send("GET", "/paas/analytics/reports", ExternalIssuer.sign(key,
+                    idcs.audience(dev).build()), null).statusCode(), "IDCS token with the other issuer's audience");
+            assertEquals(403, both.send("GET", "/paas/analytics/reports", ExternalIssuer.sign(key,
+                    idcs.audience("https://idcs-api.example.test").claim("scp", null)
+                            .claim("scope", "urn:opc:resource:consumer:paas::read").build()), null).statusCode(),
+                    "IDCS scopes are read from scp only");
+
+            HttpResponse<String> metadata = both.send("GET", "/.well-known/oauth-protected-resource", null, null);
+            assertEquals(200, metadata.statusCode(), metadata.body());
+            assertEquals(dev, Api.json(metadata).get("resource"), "the first issuer's first audience");
+            assertEquals(List.of(dev, "https://idcs.example.test"), Api.json(metadata).get("authorization_servers"));
+        }
+    }
+
     @Test
     void firstUrlAudienceWhenNotAUrlThenNone() {
         assertEquals(null, ExampleApp.firstUrlAudience("urn:opc:resource:scope:account,https://api.example.test"));

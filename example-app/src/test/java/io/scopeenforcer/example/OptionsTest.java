@@ -37,6 +37,8 @@ class OptionsTest {
                         8080, "localhost", 300,
                         Map.of("issuer", "https://idp.example", "jwks-uri", "https://idp.example/jwks",
                                 "audience", "api"), false),
+                Arguments.of("--issuers=/etc/issuers.properties --host=10.1.2.3", 8080, "10.1.2.3", 300,
+                        Map.of("issuers", "/etc/issuers.properties"), false),
                 // --issuer and --audience alone: keys discovered from the issuer's metadata.
                 Arguments.of("--issuer=https://idp.example --audience=api", 8080, "localhost", 300,
                         Map.of("issuer", "https://idp.example", "audience", "api"), false),
@@ -92,6 +94,12 @@ class OptionsTest {
                         "--issuer needs --audience (the audiences its tokens must carry)"),
                 Arguments.of("--issuer=https://idp --jwks-uri=https://idp/k --audience=api --token-ttl=60",
                         "--token-ttl is for the development issuer, which --issuer turns off"),
+                Arguments.of("--issuers=/i.properties --issuer=https://idp",
+                        "--issuers replaces --issuer (each issuer's settings are in the issuers file)"),
+                Arguments.of("--issuers=/i.properties --audience=api",
+                        "--issuers replaces --audience (each issuer's settings are in the issuers file)"),
+                Arguments.of("--issuers=/i.properties --token-ttl=60",
+                        "--token-ttl is for the development issuer, which --issuers turns off"),
                 Arguments.of("--host=10.1.2.3",
                         "--host must be a loopback or wildcard address while the development issuer is on"));
     }
