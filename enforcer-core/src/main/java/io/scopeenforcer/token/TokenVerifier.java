@@ -52,6 +52,8 @@ public final class TokenVerifier {
     static final String DEFAULT_TENANT_CLAIM = "bi_t";
     static final String DEFAULT_REALM_CLAIM = "bi_r";
     static final int DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
+    /** How much longer than its token a string may be and still be kept as the token's cache key. */
+    static final int MAX_KEPT_SLACK = 16;
     static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     static final Duration DEFAULT_CACHE_MAX_TTL = Duration.ofMinutes(10);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
@@ -107,20 +109,25 @@ public final class TokenVerifier {
     /**
      * {@link #verify} of {@code source[from, to)} with the token's cache entry, for the engine (through
      * {@link TokenAccess}). The cache is probed with a key over that part of {@code source}; the token is
-     * copied out only on a miss, and the key kept in the cache then holds that copy, never the source.
+     * copied out only on a miss. The key is kept as it is (holding {@code source}, e.g. {@code "Bearer " +
+     * token}) unless {@code source} is more than {@value #MAX_KEPT_SLACK} characters longer than the token.
      */
     private Verification verification(String source, int from, int to) {
         if (to - from > maxTokenLength) {
             return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        Verification cached = cache.lookup(cache.enabled() ? new TokenKey(source, from, to) : null);
+        TokenKey key = cache.enabled() ? new TokenKey(source, from, to) : null;
+        Verification cached = cache.lookup(key);
         if (cached != null) {
             return cached; // a hit, or a remembered failure; counted either way
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         TokenResult result = verifyUncached(token);
         long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
-        return cache.remember(cache.enabled() ? new TokenKey(token) : null, result, skew);
+        if (key != null && source.length() - (to - from) > MAX_KEPT_SLACK) {
+            key = new TokenKey(token); // never keep a long header alive for its token
+        }
+        return cache.remember(key, result, skew);
     }
 
     /**
