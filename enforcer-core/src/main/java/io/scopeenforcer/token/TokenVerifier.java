@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
-import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -224,18 +223,9 @@ public final class TokenVerifier {
             return refused;
         }
 
-        try {
-            issuer.processor().process(jwt, null);
-        } catch (UnknownKeyException e) {
-            return STANDARD.get(TokenFailure.UNKNOWN_KEY);
-        } catch (RateLimitReachedException e) {
-            LOG.log(System.Logger.Level.DEBUG, "keys of issuer {0} unavailable, refetch rate-limited", iss);
-            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
-        } catch (KeySourceException e) {
-            LOG.log(System.Logger.Level.WARNING, "keys of issuer {0} unavailable: {1}", iss, e.getMessage());
-            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
-        } catch (BadJOSEException | JOSEException e) {
-            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        refused = verifySignature(issuer, jwt, header);
+        if (refused != null) {
+            return refused;
         }
         return this.claims.check(issuer, claims, rawClaims);
     }
@@ -311,6 +301,17 @@ public final class TokenVerifier {
         if (refused != null) {
             return refused;
         }
+        return verifySignature(issuer, jws, header);
+    }
+
+    /**
+     * The signature, with the issuer's key selector (keys from its configuration only, pinned to kid, type, use,
+     * key_ops, alg and curve) and verifier factory: the loop of Nimbus's {@code DefaultJWTProcessor.process}
+     * without its claims parse, which {@link #verifySigned} has done once, strictly, already.
+     *
+     * @return null when one of the selected keys verifies the signature, else why the token was refused
+     */
+    private static TokenResult.Invalid verifySignature(TrustedIssuer issuer, SignedJWT jws, JWSHeader header) {
         try {
             for (java.security.Key key : issuer.processor().getJWSKeySelector().selectJWSKeys(header, null)) {
                 if (jws.verify(issuer.processor().getJWSVerifierFactory().createJWSVerifier(header, key))) {
@@ -320,7 +321,11 @@ public final class TokenVerifier {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         } catch (UnknownKeyException e) {
             return STANDARD.get(TokenFailure.UNKNOWN_KEY);
+        } catch (RateLimitReachedException e) {
+            LOG.log(System.Logger.Level.DEBUG, "keys of issuer {0} unavailable, refetch rate-limited", issuer.issuer());
+            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
         } catch (KeySourceException e) {
+            LOG.log(System.Logger.Level.WARNING, "keys of issuer {0} unavailable: {1}", issuer.issuer(), e.getMessage());
             return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
         } catch (JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
