@@ -161,6 +161,7 @@ final class TokenCache {
             case WRONG_AUDIENCE:
             case WRONG_TYPE:
             case EXPIRED:
+            case INACTIVE: // RFC 7662: an inactive token never becomes active again
                 return true;
             default:
                 // UNKNOWN_KEY and KEYS_UNAVAILABLE change with the next JWKS fetch, NOT_YET_VALID with time.

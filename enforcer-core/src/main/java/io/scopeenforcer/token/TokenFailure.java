@@ -27,6 +27,8 @@ public enum TokenFailure {
     WRONG_AUDIENCE("the token is not intended for this resource server"),
     /** The {@code typ} header is not an access-token type. */
     WRONG_TYPE("the token type is not accepted"),
+    /** An opaque token its issuer's introspection endpoint calls not active (RFC 7662 §2.2): expired, revoked or unknown. */
+    INACTIVE("the token is not active"),
     /** The issuer's keys could not be fetched and none are cached: not the client's fault. */
     KEYS_UNAVAILABLE("the token issuer's keys are temporarily unavailable");
 

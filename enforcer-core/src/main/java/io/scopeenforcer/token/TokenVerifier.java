@@ -66,6 +66,8 @@ public final class TokenVerifier {
     private final Map<String, TrustedIssuer> issuers;
     private final int maxTokenLength;
     private final TokenCache cache;
+    /** The issuers with an introspection endpoint, in trust order: they are asked about opaque tokens. */
+    private final List<TrustedIssuer> introspecting;
     /** Each issuer's claim reader: its own claim names, else the verifier's. */
     private final Map<String, TokenClaims> claims;
     /** For {@link #toString()}: the settings as built. */
@@ -88,6 +90,7 @@ public final class TokenVerifier {
                     issuer.tenantClaim().orElse(tenantClaim), issuer.realmClaim().orElse(realmClaim)));
         }
         this.claims = Map.copyOf(readers);
+        this.introspecting = issuers.values().stream().filter(i -> i.introspection() != null).toList();
         this.settings = "TokenVerifier[issuers=" + issuers.keySet() + ", scopeClaims=" + scopeClaims
                 + ", tenantClaim=" + tenantClaim + ", realmClaim=" + realmClaim + ", maxTokenLength="
                 + maxTokenLength + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl
@@ -181,6 +184,9 @@ public final class TokenVerifier {
             case JWE:
                 return invalid(TokenFailure.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
             case MALFORMED:
+                if (!introspecting.isEmpty() && isB64Token(token)) {
+                    return introspect(token);
+                }
                 return invalid(TokenFailure.MALFORMED, "the token is not a compact JWS");
             default:
                 break;
@@ -234,6 +240,68 @@ public final class TokenVerifier {
             return refused;
         }
         return this.claims.get(issuer.issuer()).check(issuer, claims, rawClaims);
+    }
+
+    /**
+     * An opaque token, asked of each introspecting issuer in turn (RFC 7662): the first that calls it active and does
+     * not name another issuer has its answer checked as claims. None reachable: keys unavailable; none active:
+     * inactive.
+     */
+    private TokenResult introspect(String token) {
+        boolean unreachable = false;
+        for (TrustedIssuer issuer : introspecting) {
+            Map<String, Object> answer;
+            try {
+                answer = issuer.introspection().introspect(token);
+            } catch (java.io.IOException | RuntimeException e) {
+                // The token is never logged; the exception names only the endpoint's status or the I/O failure.
+                LOG.log(System.Logger.Level.WARNING, "introspection for issuer {0} failed: {1}", issuer.issuer(),
+                        e.getClass().getSimpleName());
+                unreachable = true;
+                continue;
+            }
+            if (answer == null) {
+                LOG.log(System.Logger.Level.WARNING, "introspection for issuer {0}: the answer is not a JSON object",
+                        issuer.issuer());
+                unreachable = true;
+                continue;
+            }
+            if (!Boolean.TRUE.equals(answer.get("active"))) {
+                continue;
+            }
+            Object iss = answer.get("iss");
+            if (iss != null && !issuer.issuer().equals(iss)) {
+                continue; // RFC 7662 §2.2: the answer names the issuer; a token of another issuer is not this one's
+            }
+            JWTClaimsSet claims;
+            try {
+                claims = JWTClaimsSet.parse(answer);
+            } catch (ParseException e) {
+                return invalid(TokenFailure.MALFORMED, "a token claim has the wrong type");
+            }
+            return this.claims.get(issuer.issuer()).check(issuer, claims, answer);
+        }
+        return unreachable ? STANDARD.get(TokenFailure.KEYS_UNAVAILABLE) : STANDARD.get(TokenFailure.INACTIVE);
+    }
+
+    /** RFC 6750 §2.1 b64token: what an opaque bearer token may hold. */
+    private static boolean isB64Token(String token) {
+        int end = token.length();
+        while (end > 0 && token.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The header checks, before the issuer is known: {@code crit}, {@code b64}, nested {@code cty}, {@code typ}. */

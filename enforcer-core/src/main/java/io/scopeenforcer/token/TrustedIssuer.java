@@ -103,6 +103,8 @@ public final class TrustedIssuer {
     private final List<String> scopeClaims;
     private final String tenantClaim;
     private final String realmClaim;
+    /** Introspection of this issuer's opaque tokens; null when it has none. */
+    private final TokenIntrospection introspection;
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
@@ -124,6 +126,7 @@ public final class TrustedIssuer {
         this.scopeClaims = b.scopeClaims;
         this.tenantClaim = b.tenantClaim;
         this.realmClaim = b.realmClaim;
+        this.introspection = b.introspection;
         this.keys = Objects.requireNonNull(b.fetches, "fetches");
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
@@ -286,7 +289,20 @@ public final class TrustedIssuer {
     public String toString() {
         return "TrustedIssuer[issuer=" + issuer + ", keys=" + keySource + ", audiences=" + audiences
                 + ", algorithms=" + algorithmNames + ", clockSkew=" + clockSkew + ", signatures="
-                + SignatureProviders.name(signatureProvider) + "]";
+                + SignatureProviders.name(signatureProvider)
+                + (scopeClaims == null ? "" : ", scopeClaims=" + scopeClaims)
+                + (tenantClaim == null ? "" : ", tenantClaim=" + tenantClaim)
+                + (realmClaim == null ? "" : ", realmClaim=" + realmClaim)
+                + (introspection == null ? "" : ", introspection=" + introspection.endpoint()) + "]";
+    }
+
+    /** The introspection endpoint of this issuer's opaque tokens (RFC 7662), when it has one. */
+    public Optional<URI> introspectionEndpoint() {
+        return introspection == null ? Optional.empty() : Optional.of(introspection.endpoint());
+    }
+
+    TokenIntrospection introspection() {
+        return introspection;
     }
 
     boolean accepts(JWSAlgorithm alg) {
@@ -335,6 +351,7 @@ public final class TrustedIssuer {
         List<String> scopeClaims;
         String tenantClaim;
         String realmClaim;
+        TokenIntrospection introspection;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
 
@@ -544,6 +561,28 @@ public final class TrustedIssuer {
         public B realmClaim(String name) {
             Settings.once(realmClaim, "realmClaim");
             this.realmClaim = claimName(name, "realmClaim");
+            return self();
+        }
+
+        /**
+         * Accepts this issuer's opaque (non-JWT) access tokens by asking its RFC 7662 introspection endpoint, with
+         * HTTP Basic client authentication. A token that is not a JWS goes to each issuer that has introspection, in
+         * the order they are trusted, until one calls it active; its answer is then checked like a JWT's claims
+         * ({@code exp} required, {@code aud} one of {@link #audiences}, {@code iss} this issuer when present, scopes
+         * from {@code scope}). An endpoint that cannot be reached makes the token's verification fail as keys
+         * unavailable (503). Each call is bounded by 1 s connect and 2 s read timeouts and a 64 KiB answer.
+         *
+         * @param endpoint the introspection endpoint, {@code https} ({@code http} only on a loopback host)
+         * @param clientId this resource server's client id at the issuer
+         * @param clientSecret its client secret; never logged
+         * @return this builder
+         * @throws IllegalArgumentException when the endpoint is not such a URL or the id or secret is empty
+         * @throws IllegalStateException when already set
+         */
+        public B introspection(URI endpoint, String clientId, String clientSecret) {
+            Objects.requireNonNull(endpoint, "introspection endpoint");
+            Settings.once(introspection, "introspection");
+            this.introspection = new TokenIntrospection(endpoint, clientId, clientSecret);
             return self();
         }
 
