@@ -24,13 +24,23 @@ public enum FilterParameter {
     ISSUERS("issuers", "",
             "several trusted issuers: a web-app resource (`/WEB-INF/issuers.properties`), `classpath:name`, or a file"
                     + " path, of `issuer.<name>.<setting>=value` lines (see Several issuers); replaces `issuer`, its key"
-                    + " source, `audience`, `algorithms`, `clock-skew`, `strict-token-type` and `signature-provider`"),
+                    + " source, `introspection-*`, `audience`, `algorithms`, `clock-skew`, `strict-token-type` and"
+                    + " `signature-provider`"),
     /** The issuer's JWKS URL. */
     JWKS_URI("jwks-uri", "one of these two, or none (discovery)",
             "the issuer's JWKS URL (`https`; `http` only on a loopback host), fetched with cache, refresh-ahead,"
                     + " rate limit and outage tolerance"),
     /** A local JWKS file. */
     JWKS_FILE("jwks-file", "", "a local JWKS file instead"),
+    /** RFC 7662 introspection endpoint for opaque tokens. */
+    INTROSPECTION_ENDPOINT("introspection-endpoint", "off",
+            "the issuer's RFC 7662 introspection endpoint (`https`; `http` only on a loopback host): tokens that are"
+                    + " not JWTs are introspected there, with the two settings below as HTTP Basic client credentials"),
+    /** Client id for introspection. */
+    INTROSPECTION_CLIENT_ID("introspection-client-id", "", "this API's client id at the introspection endpoint"),
+    /** Client secret for introspection. */
+    INTROSPECTION_CLIENT_SECRET("introspection-client-secret", "",
+            "its client secret; never logged (prefer a system property or an issuers file outside the war)"),
     /** Accepted audiences. */
     AUDIENCE("audience", "required", "accepted audiences, comma-separated; the token's `aud` must contain one"),
     /** Accepted JWS algorithms. */

@@ -16,6 +16,9 @@ import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_TTL;
 import static io.scopeenforcer.servlet.FilterParameter.CHALLENGE_REALM;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_ENDPOINT;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
@@ -265,6 +268,20 @@ final class FilterSettings {
         ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
         ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
         ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
+        String introspection = get.apply(INTROSPECTION_ENDPOINT);
+        String clientId = get.apply(INTROSPECTION_CLIENT_ID);
+        String clientSecret = get.apply(INTROSPECTION_CLIENT_SECRET);
+        if (introspection == null && (clientId != null || clientSecret != null)) {
+            throw new BadParameter((clientId != null ? INTROSPECTION_CLIENT_ID : INTROSPECTION_CLIENT_SECRET)
+                    .parameterName(), "needs introspection-endpoint", null);
+        }
+        if (introspection != null) {
+            if (clientId == null || clientSecret == null) {
+                throw new BadParameter(INTROSPECTION_ENDPOINT.parameterName(),
+                        "needs introspection-client-id and introspection-client-secret (RFC 7662 §2.1)", null);
+            }
+            apply(INTROSPECTION_ENDPOINT, () -> trusted.introspection(httpUrl(introspection), clientId, clientSecret));
+        }
         if (claimNames) {
             ifSet(get, SCOPE_CLAIMS, v -> trusted.scopeClaims(list(v)));
             ifSet(get, TENANT_CLAIM, trusted::tenantClaim);

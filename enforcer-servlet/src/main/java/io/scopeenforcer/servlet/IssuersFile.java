@@ -3,6 +3,9 @@ package io.scopeenforcer.servlet;
 import static io.scopeenforcer.servlet.FilterParameter.ALGORITHMS;
 import static io.scopeenforcer.servlet.FilterParameter.AUDIENCE;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_ENDPOINT;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
@@ -31,7 +34,8 @@ import java.util.stream.Collectors;
  * audiences, algorithms, clock skew and claim names. One setting a line, {@code issuer.<name>.<setting>=value};
  * {@code <name>} (letters, digits, {@code -}, {@code _}) only groups an issuer's lines, and the issuers are trusted in
  * the order their names first appear; {@code <setting>} is a single-issuer parameter's name ({@code issuer},
- * {@code jwks-uri} or {@code jwks-file} or neither for discovery, {@code audience}, {@code algorithms},
+ * {@code jwks-uri} or {@code jwks-file} or neither for discovery, the {@code introspection-*} settings,
+ * {@code audience}, {@code algorithms},
  * {@code clock-skew}, {@code strict-token-type}, {@code signature-provider}, {@code scope-claims},
  * {@code tenant-claim}, {@code realm-claim}) with the same values. Blank lines and lines starting with {@code #} are
  * ignored. A line of any other shape, an unknown or repeated setting, or an issuer without {@code issuer} or
@@ -40,8 +44,9 @@ import java.util.stream.Collectors;
 final class IssuersFile {
 
     /** The settings an entry may have, which the filter then refuses beside {@code issuers}. */
-    static final List<FilterParameter> PER_ISSUER = List.of(ISSUER, JWKS_URI, JWKS_FILE, AUDIENCE, ALGORITHMS,
-            CLOCK_SKEW, STRICT_TOKEN_TYPE, SIGNATURE_PROVIDER, SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);
+    static final List<FilterParameter> PER_ISSUER = List.of(ISSUER, JWKS_URI, JWKS_FILE, INTROSPECTION_ENDPOINT,
+            INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET, AUDIENCE, ALGORITHMS, CLOCK_SKEW, STRICT_TOKEN_TYPE,
+            SIGNATURE_PROVIDER, SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);
     /** Per-issuer settings that the filter's own parameter still sets, as the default of every entry. */
     static final Set<FilterParameter> DEFAULTS = Set.of(SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);
 

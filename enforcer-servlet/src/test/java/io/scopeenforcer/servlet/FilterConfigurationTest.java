@@ -94,6 +94,15 @@ class FilterConfigurationTest {
                     p.remove("jwks-uri");
                     p.put("issuer", "http://idp.example.test");
                 }, "issuer"),
+                bad("introspection-client-id without an endpoint", p -> p.put("introspection-client-id", "rs"),
+                        "introspection-client-id"),
+                bad("introspection-endpoint without credentials", p -> p.put("introspection-endpoint",
+                        "https://idp.example.test/introspect"), "introspection-endpoint"),
+                bad("introspection-endpoint plain http off loopback", p -> {
+                    p.put("introspection-endpoint", "http://idp.example.test/introspect");
+                    p.put("introspection-client-id", "rs");
+                    p.put("introspection-client-secret", "rs-secret");
+                }, "introspection-endpoint"),
                 bad("jwks-uri not http", p -> p.put("jwks-uri", "ftp://idp.example.test/jwks"), "jwks-uri"),
                 bad("jwks-uri not a URI", p -> p.put("jwks-uri", "http://idp example/jwks"), "jwks-uri"),
                 bad("jwks-uri plain http off loopback", p -> p.put("jwks-uri", "http://idp.example.test/jwks"),
