@@ -3,6 +3,7 @@ package io.scopeenforcer.token;
 import static io.scopeenforcer.token.Fixtures.AUDIENCE;
 import static io.scopeenforcer.token.Fixtures.IDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
