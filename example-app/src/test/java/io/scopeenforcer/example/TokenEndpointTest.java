@@ -83,8 +83,8 @@ class TokenEndpointTest {
                 Arguments.of("empty grant_type", basic("paas-reader", "grant_type="), 400, "invalid_request"),
                 Arguments.of("password grant", basic("paas-reader", "grant_type=password&username=a&password=b"),
                         400, "unsupported_grant_type"),
-                Arguments.of("authorization_code grant", basic("paas-reader", "grant_type=authorization_code&code=x"),
-                        400, "unsupported_grant_type"),
+                Arguments.of("authorization_code grant, client_credentials client",
+                        basic("paas-reader", "grant_type=authorization_code&code=x"), 400, "unauthorized_client"),
                 Arguments.of("refresh without refresh_token", basic("paas-reader", "grant_type=refresh_token"),
                         400, "invalid_request"),
                 Arguments.of("unknown refresh_token", basic("paas-reader", "grant_type=refresh_token&refresh_token=x"),
@@ -335,7 +335,8 @@ class TokenEndpointTest {
         assertEquals(api.base().toString(), get.apply("issuer"));
         assertEquals(api.base() + TokenEndpoint.PATH, get.apply("token_endpoint"));
         assertEquals(api.base() + "/.well-known/jwks.json", get.apply("jwks_uri"));
-        assertEquals(List.of("client_credentials", "refresh_token"), get.apply("grant_types_supported"));
+        assertEquals(List.of("client_credentials", "refresh_token", "authorization_code"),
+                get.apply("grant_types_supported"));
         assertTrue(((List<?>) get.apply("scopes_supported")).contains("urn:opc:idm:__myscopes__"));
     }
 
