@@ -242,7 +242,7 @@ class TokenEndpointTest {
     }
 
     @Test
-    void refreshWhenUsedThenRotatedAndOldOneRefused() {
+    void refreshWhenUsedThenRotatedAndReplayRevokesTheChain() {
         Map<String, Object> first = api.grant("paas-reader", PAAS_READ + " offline_access");
         String refresh1 = (String) first.get("refresh_token");
         assertNotNull(refresh1);
@@ -261,7 +261,8 @@ class TokenEndpointTest {
         assertEquals(400, replay.statusCode());
         assertEquals("invalid_grant", Api.json(replay).get("error"));
 
-        assertEquals(200, refresh("paas-reader", refresh2, null).statusCode(), "the rotated token works once");
+        // RFC 9700 §4.14.2: the replay revoked the whole chain, its live token too.
+        assertEquals(400, refresh("paas-reader", refresh2, null).statusCode(), "the chain is revoked after a replay");
     }
 
     @Test
