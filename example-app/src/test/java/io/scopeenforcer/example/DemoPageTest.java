@@ -39,10 +39,10 @@ class DemoPageTest {
 
     static Stream<Arguments> users() {
         return Stream.of(
-                // user | dropped scopes shown | status of /whoami, applications, groups
-                Arguments.of("alice", List.of("tenants:read", "realms:read"), List.of(200, 200, 200)),
+                // user | dropped scopes shown | status of /whoami, applications, the realm (realms:read dropped)
+                Arguments.of("alice", List.of("tenants:read", "realms:read"), List.of(200, 200, 403)),
                 Arguments.of("bob", List.of("tenants:read", "applications:create", "groups:update"),
-                        List.of(200, 200, 200)));
+                        List.of(200, 200, 403)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,7 +58,7 @@ class DemoPageTest {
             assertTrue(droppedSection.contains("<code>" + scope + "</code>"), scope);
         }
         List<String> calls = List.of("/whoami", "/v1/tenants/acme/realms/prod/applications",
-                "/v1/tenants/acme/realms/prod/groups");
+                "/v1/tenants/acme/realms/prod");
         for (int i = 0; i < calls.size(); i++) {
             assertTrue(body.contains("<code>GET " + calls.get(i) + "</code></td><td class=\"status\">" + statuses.get(i)),
                     calls.get(i) + " in " + body);

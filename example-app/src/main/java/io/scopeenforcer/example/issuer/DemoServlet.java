@@ -41,9 +41,12 @@ public final class DemoServlet extends HttpServlet {
     private static final String COOKIE = "demo_client";
     /** What acme-web asks for: everything it may have, and a refresh token. */
     static final String SCOPE = DemoClients.ACME_WEB.allowedScopes().toSpaceDelimited() + " offline_access";
-    /** The three API calls of the callback page. */
+    /**
+     * The three API calls of the callback page: any token; {@code applications:read}; {@code realms:read}, which no
+     * demo role holds, so the consent page drops it and the resource server answers 403.
+     */
     static final List<String> CALLS = List.of("/whoami", "/v1/tenants/acme/realms/prod/applications",
-            "/v1/tenants/acme/realms/prod/groups");
+            "/v1/tenants/acme/realms/prod");
     private static final Duration FLOW_TTL = Duration.ofMinutes(10);
 
     /** A flow started by this client: its PKCE verifier, redirect URI, and the browser cookie it is bound to. */
