@@ -21,6 +21,9 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -91,17 +94,17 @@ class HeadlessBrowserTest {
         driver.get(api.base() + "/demo");
         assertEquals("Scope Enforcer demo", driver.getTitle());
         shot(user + "-1-demo");
-        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        clickAndWait(By.cssSelector("button[type=submit]"));
 
         assertEquals("Sign in", driver.getTitle());
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(user + "-password");
         shot(user + "-2-sign-in");
-        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        clickAndWait(By.cssSelector("button[type=submit]"));
 
         if (driver.getTitle().equals("Allow access?")) {
             shot(user + "-3-consent");
-            driver.findElement(By.cssSelector("button[value=allow]")).click();
+            clickAndWait(By.cssSelector("button[value=allow]"));
         }
         assertEquals(title, driver.getTitle(), driver.getPageSource());
         String text = driver.findElement(By.tagName("body")).getText();
@@ -109,6 +112,13 @@ class HeadlessBrowserTest {
             assertTrue(text.contains(expected), expected + " in " + text);
         }
         shot(user + "-4-result");
+    }
+
+    /** Clicks and waits until the page the click left is gone: a click returns before the form's answer loads. */
+    private static void clickAndWait(By button) {
+        WebElement element = driver.findElement(button);
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(element));
     }
 
     private static void shot(String name) throws IOException {
