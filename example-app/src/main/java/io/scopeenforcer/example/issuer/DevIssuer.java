@@ -39,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The development issuer (docs/architecture.md §12): a fresh ES256 key per start, access tokens ({@code typ: at+jwt}) for the
  * demo clients, scopes negotiated by {@link Negotiator} (docs/architecture.md §6), and rotating refresh tokens kept in memory.
- * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead.
+ * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead. Users
+ * ({@link Directory}) get tokens through the authorization-code flow ({@link CodeFlow}, {@link AuthorizationEndpoint});
+ * each original grant starts a refresh-token family, which a replayed refresh token or code revokes whole.
  *
  * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
  * consumed with an atomic remove, so a refresh token works once even under concurrent use.

@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /oauth2/v1/token} of the development issuer (RFC 6749 §3.2): {@code client_credentials} and
- * {@code refresh_token} grants, client authentication by HTTP Basic or form parameters, errors as RFC 6749
- * §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
+ * {@code POST /oauth2/v1/token} of the development issuer (RFC 6749 §3.2): {@code client_credentials},
+ * {@code refresh_token} and {@code authorization_code} (with the PKCE {@code code_verifier}, RFC 7636) grants,
+ * client authentication by HTTP Basic or form parameters (the public {@code paas-cli} by its {@code client_id}
+ * alone), errors as RFC 6749 §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
  * ({@code invalid_client}), grant type ({@code invalid_request} / {@code unsupported_grant_type}), then the
  * grant ({@code invalid_grant}, {@code invalid_scope}). The body is read and decoded here ({@link FormBody}),
  * never through the container's {@code getParameter}, so a malformed body is an {@code invalid_request} like any
