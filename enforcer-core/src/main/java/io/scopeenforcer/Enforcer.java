@@ -13,7 +13,6 @@ import io.scopeenforcer.token.VerifiedToken;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -271,8 +270,7 @@ public final class Enforcer {
         if (perToken == null) {
             return evaluate(token, match);
         }
-        DecisionKey key = DecisionKey.of(match);
-        Decision decision = (Decision) perToken.get(key);
+        Decision decision = (Decision) perToken.get(match);
         if (decision != null) {
             decisionHits.increment();
             return decision;
@@ -280,7 +278,7 @@ public final class Enforcer {
         decisionMisses.increment();
         decision = evaluate(token, match);
         if (perToken.size() < DECISIONS_PER_TOKEN) {
-            perToken.putIfAbsent(key, decision);
+            perToken.putIfAbsent(match.asKey(), decision);
         }
         return decision;
     }
@@ -370,37 +368,6 @@ public final class Enforcer {
      * @param misses decisions evaluated
      */
     public record DecisionCacheStats(long hits, long misses) {
-    }
-
-    /**
-     * The parts of a request that a decision for one token depends on: the rule and its variables' values
-     * as an array, so that a request answered from the cache never builds the variables map.
-     */
-    private static final class DecisionKey {
-        private final Rule rule;
-        private final String[] values;
-        private final int hash;
-
-        private DecisionKey(Rule rule, String[] values) {
-            this.rule = rule;
-            this.values = values;
-            this.hash = 31 * rule.hashCode() + Arrays.hashCode(values);
-        }
-
-        static DecisionKey of(RouteMatch match) {
-            return new DecisionKey(match.rule(), match.values());
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DecisionKey other && other.hash == hash && other.rule == rule
-                    && Arrays.equals(other.values, values);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 
     /** Builds an {@link Enforcer}; each setting once. Not thread-safe; the enforcer is. */

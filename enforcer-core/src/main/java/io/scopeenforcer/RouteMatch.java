@@ -1,5 +1,6 @@
 package io.scopeenforcer;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +10,10 @@ import java.util.Map;
  * A rule chosen for a request, with the decoded values of its path variables. The values are kept as an array
  * in the order of {@link Rule#variables()}, and the name-to-value map is made only when asked for: a request
  * answered from the decision cache never needs it. Not shared between threads (one per request).
+ *
+ * <p>Equal, as a decision-cache key, to another match of the same rule with the same values: everything a
+ * decision depends on besides the token. The key kept in the cache is a fresh copy ({@link #asKey()}), so it holds
+ * no variables map.
  */
 final class RouteMatch {
 
@@ -46,5 +51,20 @@ final class RouteMatch {
     /** The variables' values in the order of {@link Rule#variables()}; the caller must not modify it. */
     String[] values() {
         return values;
+    }
+
+    /** This match as a key to keep: the same rule and values, without the variables map. */
+    RouteMatch asKey() {
+        return new RouteMatch(rule, values);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RouteMatch other && other.rule == rule && Arrays.equals(other.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * System.identityHashCode(rule) + Arrays.hashCode(values);
     }
 }

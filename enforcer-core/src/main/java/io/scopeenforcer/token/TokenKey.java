@@ -3,8 +3,8 @@ package io.scopeenforcer.token;
 /**
  * A cache key that is the full token: two keys are equal only when the whole tokens are, character for character.
  * A lookup key can stand over the part of a longer string that holds the token (the {@code Authorization}
- * header after {@code Bearer }), so that a cached request never copies its token; the key kept in the cache
- * always holds a string of its own.
+ * header after {@code Bearer }), so that a cached request never copies its token; such a key is also what the
+ * cache keeps, holding the header (the token plus a few characters), unless the header is much longer.
  *
  * <p>Only the bucket hash is sampled, from the length and the last 32 characters (the tail of the
  * signature, unpredictable for a genuine token): every request brings a new {@code String} whose
@@ -48,8 +48,17 @@ final class TokenKey implements Comparable<TokenKey> {
             return false;
         }
         TokenKey other = (TokenKey) o;
-        return other.hash == hash && other.length() == length()
-                && source.regionMatches(from, other.source, other.from, length());
+        if (other.hash != hash || other.length() != length()) {
+            return false;
+        }
+        if (from == other.from && source.length() == other.source.length()
+                && source.regionMatches(0, other.source, 0, from)) {
+            // Same shape around the token (the usual case: two "Bearer <token>" headers, or two bare tokens):
+            // what lies after the token is spaces only, of the same length, so the whole strings are equal
+            // exactly when the tokens are, and String.equals is the JIT's vectorized compare.
+            return source.equals(other.source);
+        }
+        return source.regionMatches(from, other.source, other.from, length());
     }
 
     @Override

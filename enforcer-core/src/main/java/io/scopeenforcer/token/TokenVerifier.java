@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
-import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -52,6 +51,8 @@ public final class TokenVerifier {
     static final String DEFAULT_TENANT_CLAIM = "bi_t";
     static final String DEFAULT_REALM_CLAIM = "bi_r";
     static final int DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
+    /** How much longer than its token a string may be and still be kept as the token's cache key. */
+    static final int MAX_KEPT_SLACK = 16;
     static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     static final Duration DEFAULT_CACHE_MAX_TTL = Duration.ofMinutes(10);
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
@@ -107,20 +108,25 @@ public final class TokenVerifier {
     /**
      * {@link #verify} of {@code source[from, to)} with the token's cache entry, for the engine (through
      * {@link TokenAccess}). The cache is probed with a key over that part of {@code source}; the token is
-     * copied out only on a miss, and the key kept in the cache then holds that copy, never the source.
+     * copied out only on a miss. The key is kept as it is (holding {@code source}, e.g. {@code "Bearer " +
+     * token}) unless {@code source} is more than {@value #MAX_KEPT_SLACK} characters longer than the token.
      */
     private Verification verification(String source, int from, int to) {
         if (to - from > maxTokenLength) {
             return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        Verification cached = cache.lookup(cache.enabled() ? new TokenKey(source, from, to) : null);
+        TokenKey key = cache.enabled() ? new TokenKey(source, from, to) : null;
+        Verification cached = cache.lookup(key);
         if (cached != null) {
             return cached; // a hit, or a remembered failure; counted either way
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         TokenResult result = verifyUncached(token);
         long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
-        return cache.remember(cache.enabled() ? new TokenKey(token) : null, result, skew);
+        if (key != null && source.length() - (to - from) > MAX_KEPT_SLACK) {
+            key = new TokenKey(token); // never keep a long header alive for its token
+        }
+        return cache.remember(key, result, skew);
     }
 
     /**
@@ -217,18 +223,9 @@ public final class TokenVerifier {
             return refused;
         }
 
-        try {
-            issuer.processor().process(jwt, null);
-        } catch (UnknownKeyException e) {
-            return STANDARD.get(TokenFailure.UNKNOWN_KEY);
-        } catch (RateLimitReachedException e) {
-            LOG.log(System.Logger.Level.DEBUG, "keys of issuer {0} unavailable, refetch rate-limited", iss);
-            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
-        } catch (KeySourceException e) {
-            LOG.log(System.Logger.Level.WARNING, "keys of issuer {0} unavailable: {1}", iss, e.getMessage());
-            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
-        } catch (BadJOSEException | JOSEException e) {
-            return STANDARD.get(TokenFailure.BAD_SIGNATURE);
+        refused = verifySignature(issuer, jwt, header);
+        if (refused != null) {
+            return refused;
         }
         return this.claims.check(issuer, claims, rawClaims);
     }
@@ -304,6 +301,17 @@ public final class TokenVerifier {
         if (refused != null) {
             return refused;
         }
+        return verifySignature(issuer, jws, header);
+    }
+
+    /**
+     * The signature, with the issuer's key selector (keys from its configuration only, pinned to kid, type, use,
+     * key_ops, alg and curve) and verifier factory: the loop of Nimbus's {@code DefaultJWTProcessor.process}
+     * without its claims parse, which {@link #verifySigned} has done once, strictly, already.
+     *
+     * @return null when one of the selected keys verifies the signature, else why the token was refused
+     */
+    private static TokenResult.Invalid verifySignature(TrustedIssuer issuer, SignedJWT jws, JWSHeader header) {
         try {
             for (java.security.Key key : issuer.processor().getJWSKeySelector().selectJWSKeys(header, null)) {
                 if (jws.verify(issuer.processor().getJWSVerifierFactory().createJWSVerifier(header, key))) {
@@ -313,7 +321,11 @@ public final class TokenVerifier {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         } catch (UnknownKeyException e) {
             return STANDARD.get(TokenFailure.UNKNOWN_KEY);
+        } catch (RateLimitReachedException e) {
+            LOG.log(System.Logger.Level.DEBUG, "keys of issuer {0} unavailable, refetch rate-limited", issuer.issuer());
+            return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
         } catch (KeySourceException e) {
+            LOG.log(System.Logger.Level.WARNING, "keys of issuer {0} unavailable: {1}", issuer.issuer(), e.getMessage());
             return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
         } catch (JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
