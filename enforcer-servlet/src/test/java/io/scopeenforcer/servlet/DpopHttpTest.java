@@ -43,13 +43,16 @@ class DpopHttpTest {
     static final ECKey OTHER_KEY = DpopProofs.newEcKey();
 
     private static FilterServer server;
+    private static FilterServer tomcat;
     private static FilterServer required;
 
     @BeforeAll
     static void start() {
         Map<String, String> params = HARNESS.params();
         params.put("dpop-origin", ORIGIN);
-        server = HARNESS.start("/app", params);
+        server = HARNESS.start(JettyContainer.INSTANCE, "/app", params);
+        // Tomcat too: two DPoP headers and the request URI must read the same on both containers.
+        tomcat = HARNESS.start(TomcatContainer.INSTANCE, "/app", params);
         Map<String, String> strict = HARNESS.params();
         strict.put("dpop-origin", ORIGIN);
         strict.put("sender-constrained", "required");
@@ -74,7 +77,18 @@ class DpopHttpTest {
         return Arguments.of(name, request, "invalid_dpop_proof", detail);
     }
 
+    /** {@link #rows()} on Jetty and on Tomcat. */
     static Stream<Arguments> refused() {
+        return rows().flatMap(row -> Stream.of("jetty", "tomcat").map(container -> {
+            Object[] values = row.get();
+            Object[] out = new Object[values.length + 1];
+            out[0] = container;
+            System.arraycopy(values, 0, out, 1, values.length);
+            return Arguments.of(out);
+        }));
+    }
+
+    static Stream<Arguments> rows() {
         String token = boundToken(KEY);
         String otherBound = boundToken(OTHER_KEY);
         return Stream.of(
@@ -112,11 +126,11 @@ class DpopHttpTest {
                         "the token is DPoP-bound; send it with the DPoP scheme and a proof"));
     }
 
-    @ParameterizedTest(name = "[{index}] {0}")
+    @ParameterizedTest(name = "[{index}] {0}: {1}")
     @MethodSource("refused")
-    void requestWhenProofOrBindingWrongThen401WithDpopChallenge(String name, Request request, String error,
-            String detail) {
-        Reply reply = server.send(request);
+    void requestWhenProofOrBindingWrongThen401WithDpopChallenge(String container, String name, Request request,
+            String error, String detail) {
+        Reply reply = (container.equals("jetty") ? server : tomcat).send(request);
         assertProblem(reply, 401, detail, null);
         boolean dpopScheme = request.headers().get(1).startsWith("DPoP ");
         String withError = (dpopScheme ? DPOP : BEARER) + ", error=\"" + error + "\", error_description=\"" + detail
@@ -127,8 +141,10 @@ class DpopHttpTest {
         assertNothingEchoed(reply, request.headers().get(1).substring(5).strip());
     }
 
-    @Test
-    void requestWhenValidProofThenReachedOnceAndReplayRefused() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jetty", "tomcat"})
+    void requestWhenValidProofThenReachedOnceAndReplayRefused(String container) {
+        FilterServer server = container.equals("jetty") ? DpopHttpTest.server : tomcat;
         String token = boundToken(KEY);
         // Host and X-Forwarded-* name another origin: the configured one counts.
         Request request = Request.of("GET", "/me?page=2", "Authorization", "DPoP " + token, "DPoP",
