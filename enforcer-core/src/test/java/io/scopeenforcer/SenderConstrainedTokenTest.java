@@ -248,6 +248,27 @@ class SenderConstrainedTokenTest {
     }
 
     @Test
+    void decideWhenUsedProofMutatedAtAnyCharacterThenNeverAllowed() {
+        String token = boundToken(KEY);
+        String proof = proof(token).sign();
+        assertInstanceOf(Decision.Allow.class, Request.dpop(token, "GET", "/me", proof).decideOn(ENGINE));
+        // Each one-character change is a bad proof, or (a non-canonical base64url spelling of the same bytes) the
+        // same jti again: a replay. Never an allow, never an exception.
+        String alphabet = "Aa0_-.=";
+        for (int i = 0; i < proof.length(); i++) {
+            char replacement = alphabet.charAt(i % alphabet.length());
+            if (replacement == proof.charAt(i)) {
+                replacement = 'B';
+            }
+            String mutated = proof.substring(0, i) + replacement + proof.substring(i + 1);
+            Decision decision = Request.dpop(token, "GET", "/me", mutated).decideOn(ENGINE);
+            int at = i;
+            Decision.Deny deny = assertInstanceOf(Decision.Deny.class, decision, () -> "position " + at);
+            assertEquals(Decision.Reason.INVALID_DPOP_PROOF, deny.reason(), () -> "position " + at);
+        }
+    }
+
+    @Test
     void decideWhenProofRefusedThenItsJtiIsNotRemembered() {
         String token = boundToken(OTHER_KEY);
         String proof = proof(token).sign();
