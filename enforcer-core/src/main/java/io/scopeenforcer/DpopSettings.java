@@ -25,10 +25,10 @@ public final class DpopSettings {
 
     /** Asymmetric algorithms the proof check implements; RFC 9449 §4.2 forbids {@code none} and MACs. */
     static final Set<String> SUPPORTED = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256",
-            "PS384", "PS512");
+            "PS384", "PS512", "EdDSA", "Ed25519");
     /** The default accepted algorithms, in the order {@code algs="..."} and the metadata list them. */
     public static final List<String> DEFAULT_ALGORITHMS = List.of("ES256", "ES384", "ES512", "PS256", "PS384",
-            "PS512", "RS256", "RS384", "RS512");
+            "PS512", "RS256", "RS384", "RS512", "EdDSA", "Ed25519");
     /** The default {@code iat} window: a proof is accepted up to 60 s after (or before) it says it was made. */
     public static final Duration DEFAULT_PROOF_WINDOW = Duration.ofSeconds(60);
     /** The default number of used proofs the in-memory replay cache remembers. */

@@ -43,6 +43,7 @@ class SenderConstrainedTokenTest {
     static final ECKey KEY = DpopProofs.newEcKey();
     static final ECKey OTHER_KEY = DpopProofs.newEcKey();
     static final RSAKey RSA_KEY = DpopProofs.newRsaKey();
+    static final com.nimbusds.jose.jwk.OctetKeyPair ED_KEY = DpopProofs.newEd25519Key();
     static final TestCertificates.Issued CLIENT = TestCertificates.selfSigned("client");
     static final TestCertificates.Issued OTHER_CLIENT = TestCertificates.selfSigned("other");
 
@@ -129,6 +130,23 @@ class SenderConstrainedTokenTest {
                     return Request.dpop(token, "GET", "/me",
                             DpopProofs.proof(RSA_KEY, "GET", ORIGIN + "/me", token, NOW).sign());
                 }),
+                allowed("an Ed25519 proof key (EdDSA)", () -> {
+                    String token = boundToken(ED_KEY);
+                    return Request.dpop(token, "GET", "/me",
+                            DpopProofs.proof(ED_KEY, "GET", ORIGIN + "/me", token, NOW).sign());
+                }),
+                allowed("an Ed25519 proof key (Ed25519, RFC 9864)", () -> {
+                    String token = boundToken(ED_KEY);
+                    return Request.dpop(token, "GET", "/me",
+                            DpopProofs.proof(ED_KEY, "GET", ORIGIN + "/me", token, NOW).header("alg", "Ed25519").sign());
+                }),
+                badProof("an Ed25519 proof signed by another key", () -> {
+                    String token = boundToken(ED_KEY);
+                    return Request.dpop(token, "GET", "/me", DpopProofs.proof(ED_KEY, "GET", ORIGIN + "/me", token, NOW)
+                            .signedBy(DpopProofs.newEd25519Key()).sign());
+                }, "the DPoP proof's signature is invalid"),
+                badProof("alg EdDSA with an EC jwk", me(p -> p.header("alg", "EdDSA")),
+                        "the DPoP proof's jwk does not fit its alg"),
                 allowed("a public route looks at no proof", () -> Request.dpop(boundToken(KEY), "GET", "/health")),
                 badProof("wrong htm", me(p -> p.claim("htm", "POST")), "the DPoP proof's htm is not the request method"),
                 badProof("htm in lower case", me(p -> p.claim("htm", "get")),
@@ -351,10 +369,10 @@ class SenderConstrainedTokenTest {
                         "not an http(s) origin such as https://api.example.com: 'ftp://api.example.test'"),
                 Arguments.of((Runnable) () -> DpopSettings.newBuilder().algorithms(List.of("HS256")),
                         "not an accepted DPoP proof algorithm (asymmetric only: ES256,ES384,ES512,PS256,PS384,PS512,"
-                                + "RS256,RS384,RS512): 'HS256'"),
+                                + "RS256,RS384,RS512,EdDSA,Ed25519): 'HS256'"),
                 Arguments.of((Runnable) () -> DpopSettings.newBuilder().algorithms(List.of("none")),
                         "not an accepted DPoP proof algorithm (asymmetric only: ES256,ES384,ES512,PS256,PS384,PS512,"
-                                + "RS256,RS384,RS512): 'none'"),
+                                + "RS256,RS384,RS512,EdDSA,Ed25519): 'none'"),
                 Arguments.of((Runnable) () -> DpopSettings.newBuilder().proofWindow(Duration.ZERO),
                         "proofWindow must be between 1 second and 10 minutes, got PT0S"),
                 Arguments.of((Runnable) () -> DpopSettings.newBuilder().replayCacheMaxEntries(0),

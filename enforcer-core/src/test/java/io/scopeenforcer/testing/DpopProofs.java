@@ -10,6 +10,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -42,7 +43,8 @@ public final class DpopProofs {
         this.key = key;
         this.signingKey = key;
         header.put("typ", "dpop+jwt");
-        header.put("alg", key instanceof RSAKey ? "PS256" : algorithmOf((ECKey) key).getName());
+        header.put("alg", key instanceof RSAKey ? "PS256" : key instanceof OctetKeyPair ? "EdDSA"
+                : algorithmOf((ECKey) key).getName());
         header.put("jwk", key.toPublicJWK().toJSONObject());
         claims.put("jti", UUID.randomUUID().toString());
         claims.put("htm", method);
@@ -55,6 +57,20 @@ public final class DpopProofs {
         try {
             return new ECKeyGenerator(Curve.P_256).generate();
         } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new Ed25519 key (made with the JDK: Nimbus's Ed25519 generator needs Google Tink). */
+    public static OctetKeyPair newEd25519Key() {
+        try {
+            java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            byte[] spki = pair.getPublic().getEncoded();
+            byte[] pkcs8 = pair.getPrivate().getEncoded();
+            byte[] x = java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+            byte[] d = java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d)).build();
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -144,6 +160,8 @@ public final class DpopProofs {
             if (hmacSecret != null) {
                 signer = new MACSigner(hmacSecret);
                 alg = JWSAlgorithm.HS256;
+            } else if (signingKey instanceof OctetKeyPair okp) {
+                return input + "." + Base64URL.encode(ed25519(okp, input.getBytes(StandardCharsets.US_ASCII)));
             } else if (signingKey instanceof RSAKey rsa) {
                 signer = new RSASSASigner(rsa);
                 alg = JWSAlgorithm.parse((String) header.get("alg"));
@@ -155,6 +173,25 @@ public final class DpopProofs {
             Base64URL signature = signer.sign(new JWSHeader(alg), input.getBytes(StandardCharsets.US_ASCII));
             return input + "." + signature;
         } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** PKCS#8 prefix of an Ed25519 private key (RFC 8410), followed by the 32-byte seed. */
+    private static final byte[] ED25519_PKCS8 = java.util.HexFormat.of().parseHex("302e020100300506032b657004220420");
+
+    private static byte[] ed25519(OctetKeyPair key, byte[] input) {
+        try {
+            byte[] d = key.getDecodedD();
+            byte[] der = new byte[ED25519_PKCS8.length + d.length];
+            System.arraycopy(ED25519_PKCS8, 0, der, 0, ED25519_PKCS8.length);
+            System.arraycopy(d, 0, der, ED25519_PKCS8.length, d.length);
+            java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+            signer.initSign(java.security.KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der)));
+            signer.update(input);
+            return signer.sign();
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -74,7 +74,7 @@ public enum FilterParameter {
                     + " a proof's `htu` must be it plus the request path. Configuration only, never `Host` or"
                     + " `X-Forwarded-*`"),
     /** DPoP proof algorithms. */
-    DPOP_ALGORITHMS("dpop-algorithms", "ES256,ES384,ES512,PS256,PS384,PS512,RS256,RS384,RS512",
+    DPOP_ALGORITHMS("dpop-algorithms", "ES256,ES384,ES512,PS256,PS384,PS512,RS256,RS384,RS512,EdDSA,Ed25519",
             "accepted DPoP proof algorithms (asymmetric only); the `algs` of the `DPoP` challenge"),
     /** The DPoP iat window. */
     DPOP_PROOF_WINDOW("dpop-proof-window", "60",

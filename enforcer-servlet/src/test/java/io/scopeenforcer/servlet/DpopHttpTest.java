@@ -35,7 +35,7 @@ class DpopHttpTest {
     static final FilterHarness HARNESS = FilterHarness.forIssuer(IDP);
 
     static final String ORIGIN = "https://api.example.test";
-    static final String ALGS = "ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512";
+    static final String ALGS = "ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519";
     static final String BEARER = Denials.CHALLENGE;
     static final String DPOP = "DPoP realm=\"api\", resource_metadata=\"" + FilterServer.METADATA_URL
             + "\", algs=\"" + ALGS + "\"";
