@@ -755,14 +755,12 @@ public final class TrustedIssuer {
             Objects.requireNonNull(uri, "jwksUri");
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: "
-                        + UntrustedText.quote(uri.toString()));
+                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: " + shown(uri));
             }
             try {
                 this.url = uri.toURL();
             } catch (MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("jwksUri is not a valid URL: "
-                        + UntrustedText.quote(uri.toString()), e);
+                throw new IllegalArgumentException("jwksUri is not a valid URL: " + shown(uri), e);
             }
             this.uri = uri;
         }
@@ -917,7 +915,7 @@ public final class TrustedIssuer {
                 }
             } else if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
                 throw new IllegalStateException("issuer " + issuer + ": jwksUri must use https (http only on a"
-                        + " loopback host, or set allowUnsafeHttpJwksUri): " + UntrustedText.quote(uri.toString()));
+                        + " loopback host, or set allowUnsafeHttpJwksUri): " + shown(uri));
             }
             CachingJWKSetSource<SecurityContext> cache = remoteSource();
             return new IssuerKeySelector(accepted, new JWKSetBasedJWKSource<>(cache), cache, Set.of(), null);
@@ -1012,5 +1010,21 @@ public final class TrustedIssuer {
             }
             return d;
         }
+    }
+
+    /**
+     * A configured URI for a configuration error: the operator's own words, so whole (not cut as untrusted input
+     * is), but without what may be a secret — user info and query — and with control characters replaced.
+     */
+    static String shown(URI uri) {
+        String text;
+        if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+            text = uri.toString();
+        } else {
+            text = (uri.getScheme() == null ? "" : uri.getScheme() + "://") + (uri.getHost() == null ? "" : uri.getHost())
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?...");
+        }
+        return "'" + UntrustedText.sanitize(text) + "'";
     }
 }

@@ -1,5 +1,6 @@
 package io.scopeenforcer.servlet;
 
+import io.scopeenforcer.DpopSettings;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.internal.UntrustedText;
@@ -14,7 +15,12 @@ import static io.scopeenforcer.servlet.FilterParameter.AUDIENCE;
 import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_ENTRIES;
 import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_TTL;
 import static io.scopeenforcer.servlet.FilterParameter.CHALLENGE_REALM;
+import static io.scopeenforcer.servlet.FilterParameter.CLIENT_CERTIFICATE_HEADER;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_ALGORITHMS;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_ORIGIN;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_PROOF_WINDOW;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_MAX_ENTRIES;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
@@ -30,6 +36,7 @@ import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
 import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.SENDER_CONSTRAINED;
 import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
 import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
 import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
@@ -66,17 +73,24 @@ final class FilterSettings {
     private final List<String> policyWarnings;
     private final KeyPrefetch keyPrefetch;
     private final Object meterRegistry;
+    private final String clientCertificateHeader;
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
         this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
         this.keyPrefetch = b.keyPrefetch != null ? b.keyPrefetch : KeyPrefetch.OFF;
         this.meterRegistry = b.meterRegistry;
+        this.clientCertificateHeader = b.clientCertificateHeader;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
+        DpopSettings dpop = enforcer.dpop();
+        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl,
+                dpop == null ? null : dpop.algorithms());
         RoutePolicy policy = EngineAccess.policy(enforcer);
+        boolean senderConstraints = dpop != null || enforcer.senderConstraintRequired()
+                || clientCertificateHeader != null;
         this.metadataJson = b.resource == null ? null
-                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer));
+                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer))
+                        + (senderConstraints ? senderConstraintMetadata(enforcer) : "") + "}";
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
@@ -117,6 +131,11 @@ final class FilterSettings {
 
     KeyPrefetch keyPrefetch() {
         return keyPrefetch;
+    }
+
+    /** The request header a TLS-terminating proxy puts the client certificate in, or null (container TLS only). */
+    String clientCertificateHeader() {
+        return clientCertificateHeader;
     }
 
     /** The Micrometer registry given in code, or null (then the context attribute is looked at). */
@@ -230,6 +249,22 @@ final class FilterSettings {
         RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
         ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
+        String dpopOrigin = get.apply(DPOP_ORIGIN);
+        if (dpopOrigin != null && !"off".equalsIgnoreCase(dpopOrigin)) {
+            DpopSettings.Builder dpop = DpopSettings.newBuilder();
+            apply(DPOP_ORIGIN, () -> dpop.origin(dpopOrigin));
+            ifSet(get, DPOP_ALGORITHMS, v -> dpop.algorithms(list(v)));
+            ifSet(get, DPOP_PROOF_WINDOW, v -> dpop.proofWindow(duration(v)));
+            ifSet(get, DPOP_REPLAY_CACHE_MAX_ENTRIES, v -> dpop.replayCacheMaxEntries(number(v)));
+            engine.dpop(build(DPOP_ORIGIN, dpop::build));
+        } else {
+            for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES)) {
+                if (get.apply(p) != null) {
+                    throw new BadParameter(p.parameterName(), "needs dpop-origin (DPoP is off)", null);
+                }
+            }
+        }
+        ifSet(get, SENDER_CONSTRAINED, v -> engine.requireSenderConstraint(senderConstrained(v)));
 
         Builder settings = newBuilder().enforcer(engine.build())
                 .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
@@ -237,6 +272,11 @@ final class FilterSettings {
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
         ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
         ifSet(get, KEY_PREFETCH, v -> settings.keyPrefetch(keyPrefetch(v)));
+        ifSet(get, CLIENT_CERTIFICATE_HEADER, v -> {
+            if (!"off".equalsIgnoreCase(v)) {
+                settings.clientCertificateHeader(v);
+            }
+        });
         return settings.build();
     }
 
@@ -363,12 +403,31 @@ final class FilterSettings {
         return path == null || path.equals("/") ? "" : path;
     }
 
-    /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
+    /**
+     * RFC 9728 §2 metadata, without its closing brace: resource, authorization servers, scopes the policy names,
+     * header-only bearer.
+     */
     private static String metadata(String resource, List<String> issuers, List<String> scopes) {
         return "{\"resource\":" + Responses.Json.string(resource)
                 + ",\"authorization_servers\":" + Responses.Json.array(issuers)
                 + ",\"scopes_supported\":" + Responses.Json.array(scopes)
-                + ",\"bearer_methods_supported\":[\"header\"]}";
+                + ",\"bearer_methods_supported\":[\"header\"]";
+    }
+
+    /**
+     * RFC 9728 §2's sender-constraint members, for a deployment that configured any: the DPoP algorithms and
+     * whether DPoP-bound tokens are required, and that certificate-bound tokens (RFC 8705) are honoured.
+     */
+    private static String senderConstraintMetadata(Enforcer enforcer) {
+        DpopSettings dpop = enforcer.dpop();
+        StringBuilder out = new StringBuilder();
+        if (dpop != null) {
+            out.append(",\"dpop_signing_alg_values_supported\":").append(Responses.Json.array(dpop.algorithms()));
+        }
+        out.append(",\"dpop_bound_access_tokens_required\":")
+                .append(dpop != null && enforcer.senderConstraintRequired());
+        out.append(",\"tls_client_certificate_bound_access_tokens\":true");
+        return out.toString();
     }
 
     private static String required(Function<FilterParameter, String> get, FilterParameter parameter) {
@@ -489,6 +548,14 @@ final class FilterSettings {
         };
     }
 
+    static boolean senderConstrained(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "optional" -> false;
+            case "required" -> true;
+            default -> throw new IllegalArgumentException("not optional or required: " + UntrustedText.quote(value));
+        };
+    }
+
     static KeyPrefetch keyPrefetch(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "off" -> KeyPrefetch.OFF;
@@ -507,8 +574,22 @@ final class FilterSettings {
         private String realm;
         private String resource;
         private List<String> issuers;
+        private String clientCertificateHeader;
 
         private Builder() {
+        }
+
+        Builder clientCertificateHeader(String name) {
+            Settings.once(clientCertificateHeader, "clientCertificateHeader");
+            if (name.isEmpty() || !name.chars().allMatch(c -> c < 0x7F && (Character.isLetterOrDigit(c) || c == '-'
+                    || c == '_'))) {
+                throw new IllegalArgumentException("not a header name: " + UntrustedText.quote(name));
+            }
+            if (name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("DPoP")) {
+                throw new IllegalArgumentException("not a header for the client certificate: " + UntrustedText.quote(name));
+            }
+            this.clientCertificateHeader = name;
+            return this;
         }
 
         Builder enforcer(Enforcer enforcer) {
