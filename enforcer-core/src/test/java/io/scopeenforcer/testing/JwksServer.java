@@ -23,8 +23,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A real JWKS endpoint for tests: Jetty 12 on a random loopback port, serving a JWK set the test can
  * rotate, trim, break (an error status or a dropped connection), slow down, bloat, replace with any body or
- * with a chunked body that never ends, and counting every request it receives on any path. Thread-safe. Shared
- * test fixture (core test-jar).
+ * with a chunked body that never ends, and counting every request it receives on any path; it also serves
+ * documents at given paths ({@link #serveDocument}: issuer metadata for discovery, an introspection answer), and
+ * answers 404 under {@code /.well-known/} where it has none. Thread-safe. Shared test fixture (core test-jar).
  *
  * <pre>
  *   try (JwksServer jwks = JwksServer.start(idp.publicJwkSet())) {
