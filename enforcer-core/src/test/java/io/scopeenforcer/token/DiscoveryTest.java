@@ -31,6 +31,19 @@ class DiscoveryTest {
 
     private JwksServer server;
 
+    @org.junit.jupiter.api.BeforeAll
+    static void warmUp() {
+        // The first HTTP exchange of the JVM loads Jetty's and the JDK client's classes: pay for it here, not
+        // inside a 1 s timeout.
+        try (JwksServer warm = JwksServer.start(new JWKSet())) {
+            TestIssuer idp = TestIssuer.create(warm.base(""));
+            warm.serve(idp.rsa().publicJwkSet());
+            warm.serveDocument("/.well-known/openid-configuration", metadata(idp.issuer(), warm.uri().toString()));
+            TokenVerifier.newBuilder().trust(TrustedIssuer.discovery(idp.issuer()).audience(AUDIENCE)
+                    .jwksReadTimeout(Duration.ofSeconds(10)).build()).build().verify(idp.token().sign());
+        }
+    }
+
     @BeforeEach
     void startServer() {
         server = JwksServer.start(new JWKSet());

@@ -32,6 +32,17 @@ class DiscoveryOverHttpTest {
     private TestIssuer idp;
     private FilterServer app;
 
+    @org.junit.jupiter.api.BeforeAll
+    static void warmUp() throws Exception {
+        // The first exchange of the JVM with a Jetty server loads classes on both sides: not inside the filter's
+        // 2 s read timeout.
+        try (JwksServer warm = JwksServer.start(new JWKSet())) {
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(warm.uri()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            warm.uri().toURL().openStream().close(); // the filter fetches with HttpURLConnection
+        }
+    }
+
     @BeforeEach
     void startIssuer() {
         idpServer = JwksServer.start(new JWKSet());

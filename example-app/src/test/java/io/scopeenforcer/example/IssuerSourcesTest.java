@@ -30,6 +30,8 @@ class IssuerSourcesTest {
     static void start() {
         devIssuer = Api.shared();
         String issuer = devIssuer.base().toString();
+        // Warm: the development issuer's metadata path answers once before a 2 s read timeout depends on it.
+        assertEquals(200, devIssuer.send("GET", "/.well-known/oauth-authorization-server", null, null).statusCode());
         discovering = ExampleApp.start("--port=0", "--issuer=" + issuer,
                 "--audience=" + issuer + "," + Negotiator.ACCOUNT_AUDIENCE);
         api = new Api(discovering.baseUri());

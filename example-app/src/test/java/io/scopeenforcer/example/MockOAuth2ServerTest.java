@@ -36,6 +36,17 @@ class MockOAuth2ServerTest {
     static void start() throws Exception {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
+        // The mock server's first answers load Kotlin, Netty and Jackson classes (seconds on a busy machine, past
+        // the 2 s read timeout of a metadata fetch); pay for that here, as a real issuer would have long since.
+        java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient();
+        for (String id : List.of("idcs", "bi")) {
+            for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+                HttpResponse<String> r = warm.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(issuer(id) + path)).timeout(java.time.Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+        }
         Path file = Files.createTempFile("issuers", ".properties");
         file.toFile().deleteOnExit();
         Files.writeString(file, """
