@@ -4,6 +4,7 @@ import io.scopeenforcer.servlet.ConfigurationException;
 import io.scopeenforcer.servlet.FilterParameter;
 import io.scopeenforcer.example.issuer.DemoClients;
 import io.scopeenforcer.example.issuer.DevIssuer;
+import io.scopeenforcer.example.issuer.IntrospectionEndpoint;
 import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
 import io.scopeenforcer.example.issuer.TokenEndpoint;
 import io.scopeenforcer.negotiation.ClientRegistration;
@@ -119,6 +120,10 @@ public final class ExampleApp {
             parameters.put("jwks-uri", base + IssuerMetadataServlet.JWKS_PATH);
             parameters.put("audience", Negotiator.ACCOUNT_AUDIENCE + "," + base);
             parameters.put("resource-metadata", base);
+            // legacy-reader's opaque tokens are checked at the development issuer's RFC 7662 endpoint.
+            parameters.put("introspection-endpoint", base + IntrospectionEndpoint.PATH);
+            parameters.put("introspection-client-id", DemoClients.INTROSPECTION_CLIENT);
+            parameters.put("introspection-client-secret", DemoClients.secretOf(DemoClients.INTROSPECTION_CLIENT));
         }
         parameters.putAll(options.filterParameters());
         if (devIssuer == null && !parameters.containsKey("resource-metadata")) {

@@ -4,6 +4,7 @@ import io.scopeenforcer.example.issuer.AuthorizationEndpoint;
 import io.scopeenforcer.example.issuer.DemoServlet;
 import io.scopeenforcer.example.issuer.DevIssuer;
 import io.scopeenforcer.example.issuer.DevIssuerOffServlet;
+import io.scopeenforcer.example.issuer.IntrospectionEndpoint;
 import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
 import io.scopeenforcer.example.issuer.TokenEndpoint;
 import jakarta.servlet.FilterRegistration;
@@ -68,8 +69,10 @@ final class LauncherSettings implements ServletContainerInitializer {
             ServletRegistration.Dynamic off = context.addServlet("dev-issuer-off", new DevIssuerOffServlet());
             off.addMapping(TokenEndpoint.PATH, IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
                     AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH, AuthorizationEndpoint.CONSENT_PATH,
-                    DemoServlet.PATH, DemoServlet.CALLBACK_PATH);
+                    DemoServlet.PATH, DemoServlet.CALLBACK_PATH, IntrospectionEndpoint.PATH);
         } else {
+            context.addServlet("dev-introspection-endpoint", new IntrospectionEndpoint(devIssuer))
+                    .addMapping(IntrospectionEndpoint.PATH);
             context.addServlet("dev-token-endpoint", new TokenEndpoint(devIssuer)).addMapping(TokenEndpoint.PATH);
             context.addServlet("dev-issuer-documents", new IssuerMetadataServlet(devIssuer))
                     .addMapping(IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH);

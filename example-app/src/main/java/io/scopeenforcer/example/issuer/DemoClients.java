@@ -44,6 +44,15 @@ public final class DemoClients {
     public static final ClientRegistration PAAS_CLI = client("paas-cli",
             "urn:opc:resource:consumer:paas::read urn:opc:resource:consumer:paas:stack::all", true, null, null);
 
+    /**
+     * A client of an older integration whose access tokens are opaque (not JWTs): the resource server checks them by
+     * introspection (RFC 7662) at {@code /oauth2/v1/introspect}. Not in {@link #ALL}.
+     */
+    public static final ClientRegistration LEGACY_READER = client("legacy-reader",
+            "urn:opc:resource:consumer:paas::read", false, null, null);
+    /** The resource server's own credentials at the introspection endpoint (secret {@code example-api-secret}). */
+    public static final String INTROSPECTION_CLIENT = "example-api";
+
     private static final Map<String, ClientRegistration> BY_ID = index();
     /** Compared against when the client id is unknown, so that an unknown id costs what a wrong secret does. */
     private static final byte[] NO_SECRET = sha256("\0no client\0");
@@ -60,6 +69,12 @@ public final class DemoClients {
         byte[] expected = client == null ? NO_SECRET : sha256(secretOf(client.clientId()));
         boolean match = MessageDigest.isEqual(expected, sha256(secret));
         return match && client != null ? Optional.of(client) : Optional.empty();
+    }
+
+    /** Whether these are the resource server's introspection credentials, compared in constant time. */
+    static boolean isIntrospectionClient(String clientId, String secret) {
+        boolean id = MessageDigest.isEqual(sha256(INTROSPECTION_CLIENT), sha256(clientId));
+        return MessageDigest.isEqual(sha256(secretOf(INTROSPECTION_CLIENT)), sha256(secret)) && id;
     }
 
     /** The demo convention; real secrets are random and live in a vault, never in code. */
@@ -84,6 +99,7 @@ public final class DemoClients {
         // A confidential authorization-code client authenticates like the others; paas-cli is public and has
         // no secret, so it is not here and no secret authenticates it.
         byId.put(ACME_WEB.clientId(), ACME_WEB);
+        byId.put(LEGACY_READER.clientId(), LEGACY_READER);
         return Map.copyOf(byId);
     }
 

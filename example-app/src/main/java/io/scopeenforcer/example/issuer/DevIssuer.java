@@ -84,6 +84,12 @@ public final class DevIssuer {
     private record RotatedToken(String family, Instant expiresAt) {
     }
 
+    /** An opaque access token's introspection answer, kept under the token's SHA-256. */
+    private record OpaqueToken(Map<String, Object> answer, Instant expiresAt) {
+    }
+
+    private final Map<String, OpaqueToken> opaqueTokens = new ConcurrentHashMap<>();
+
     /** The token endpoint's answer: HTTP status and JSON body (a token response or an RFC 6749 §5.2 error). */
     record Outcome(int status, Map<String, Object> body) {
 
@@ -165,7 +171,52 @@ public final class DevIssuer {
             return Outcome.error(400, refused.error(), refused.description());
         }
         NegotiationResult.Granted granted = (NegotiationResult.Granted) result;
+        if (client.clientId().equals(DemoClients.LEGACY_READER.clientId())) {
+            return issueOpaque(client, granted);
+        }
         return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, null, newFamily());
+    }
+
+    /**
+     * An opaque access token (random, 256 bits): only introspection (RFC 7662) says what it grants. The issuer keeps
+     * its SHA-256, never the token, with what introspection answers for it.
+     */
+    private Outcome issueOpaque(ClientRegistration client, NegotiationResult.Granted granted) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(accessTokenTtl);
+        opaqueTokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("active", true);
+        answer.put("iss", issuer);
+        answer.put("sub", client.clientId());
+        answer.put("client_id", client.clientId());
+        answer.put("aud", new ArrayList<>(granted.audiences()));
+        answer.put("scope", granted.scopes().toSpaceDelimited());
+        answer.put("token_type", "Bearer");
+        answer.put("iat", now.getEpochSecond());
+        answer.put("exp", expiresAt.getEpochSecond());
+        opaqueTokens.put(digest(token), new OpaqueToken(Map.copyOf(answer), expiresAt));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", token);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", accessTokenTtl.toSeconds());
+        body.put("scope", granted.scopes().toSpaceDelimited());
+        return new Outcome(200, body);
+    }
+
+    /**
+     * RFC 7662 §2.2: what an opaque token of this issuer stands for, or {@code {"active":false}} for a token it did
+     * not issue or that expired (nothing more: §2.2 says an inactive answer should say no more).
+     */
+    Map<String, Object> introspect(String token) {
+        OpaqueToken found = token == null ? null : opaqueTokens.get(digest(token));
+        if (found == null || !found.expiresAt().isAfter(clock.instant())) {
+            return Map.of("active", false);
+        }
+        return found.answer();
     }
 
     /**
