@@ -50,22 +50,35 @@ final class BearerHeader {
      * token's characters are not checked. Null means no header.
      */
     static Result candidate(String header) {
-        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Bearer", 0, 6)) {
+        return candidate(header, "Bearer", "empty bearer token");
+    }
+
+    /**
+     * {@link #candidate(String)} for the {@code DPoP} scheme (RFC 9449 §7.1: {@code "DPoP" 1*SP token68}, the same
+     * syntax as RFC 6750's b64token); another scheme is {@link #NONE}.
+     */
+    static Result dpopCandidate(String header) {
+        return candidate(header, "DPoP", "empty DPoP token");
+    }
+
+    private static Result candidate(String header, String scheme, String empty) {
+        int n = scheme.length();
+        if (header == null || header.length() < n || !header.regionMatches(true, 0, scheme, 0, n)) {
             return NONE;
         }
-        if (header.length() == 6) {
-            return new Result(null, "empty bearer token");
+        if (header.length() == n) {
+            return new Result(null, empty);
         }
-        if (header.charAt(6) != ' ') {
+        if (header.charAt(n) != ' ') {
             // "Bearerx..." is another scheme name, not ours.
-            return header.charAt(6) == '\t' ? new Result(null, "malformed Authorization header") : NONE;
+            return header.charAt(n) == '\t' ? new Result(null, "malformed Authorization header") : NONE;
         }
-        int start = 7;
+        int start = n + 1;
         while (start < header.length() && header.charAt(start) == ' ') {
             start++; // RFC 6750 §2.1: "Bearer" 1*SP b64token
         }
         if (start == header.length()) {
-            return new Result(null, "empty bearer token");
+            return new Result(null, empty);
         }
         int end = header.length();
         while (header.charAt(end - 1) == ' ') {

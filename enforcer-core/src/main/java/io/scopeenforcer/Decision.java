@@ -28,6 +28,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
         MISSING_TOKEN(401, null),
         /** Bad, expired, wrong-issuer or wrong-audience token: 401. */
         INVALID_TOKEN(401, "invalid_token"),
+        /**
+         * A DPoP-scheme request whose proof is missing, doubled or fails an RFC 9449 §4.3 check (signature,
+         * {@code htm}, {@code htu}, {@code iat}, {@code ath}, replayed {@code jti}): 401 {@code invalid_dpop_proof}
+         * (RFC 9449 §7.1).
+         */
+        INVALID_DPOP_PROOF(401, "invalid_dpop_proof"),
         /** Keys cannot be had (JWKS down, nothing cached): 503 with {@code Retry-After}; not the client's fault. */
         KEYS_UNAVAILABLE(503, null),
         /** The token is bound to another tenant, or has no tenant claim: 403. */

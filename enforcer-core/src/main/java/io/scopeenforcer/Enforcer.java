@@ -10,6 +10,8 @@ import io.scopeenforcer.token.TokenFailure;
 import io.scopeenforcer.token.TokenResult;
 import io.scopeenforcer.token.TokenVerifier;
 import io.scopeenforcer.token.VerifiedToken;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,9 @@ public final class Enforcer {
     private final RoutePolicy policy;
     private final long retryAfterSeconds;
     private final boolean cacheDecisions;
+    /** DPoP proof checking (RFC 9449), or null when DPoP is off and the {@code DPoP} scheme is no token. */
+    private final DpopSettings dpop;
+    private final boolean senderConstraintRequired;
     private final LongAdder decisionHits = new LongAdder();
     private final LongAdder decisionMisses = new LongAdder();
 
@@ -56,6 +61,8 @@ public final class Enforcer {
         this.retryAfterSeconds = b.retryAfter == null ? DEFAULT_RETRY_AFTER_SECONDS : b.retryAfter.getSeconds();
         // Maintenance on the calling thread, as in TokenVerifier.
         this.cacheDecisions = b.cacheDecisions;
+        this.dpop = b.dpop;
+        this.senderConstraintRequired = b.senderConstraintRequired;
     }
 
     /** A builder. */
@@ -84,9 +91,34 @@ public final class Enforcer {
      * @throws NullPointerException when {@code method} or {@code rawPath} is null
      */
     public Decision decide(String authorization, String method, String rawPath) {
+        return decide(authorization, method, rawPath, ProofOfPossession.NONE);
+    }
+
+    /**
+     * Decides one request, with what it presents to prove it holds a sender-constrained token's key: its
+     * {@code DPoP} headers (RFC 9449) and its TLS client certificate (RFC 8705). With DPoP on
+     * ({@link Builder#dpop}), {@code Authorization: DPoP <token>} carries a token too, and needs exactly one valid
+     * proof. A token with a {@code cnf} claim is accepted only with the proof it names: {@code jkt} with the DPoP
+     * scheme and a proof by that key, never as {@code Bearer}; {@code x5t#S256} with that client certificate.
+     * A request that presents nothing costs what {@link #decide(String, String, String)} costs.
+     *
+     * @param proof what the request presents; {@link ProofOfPossession#NONE} for nothing
+     * @return allow or deny; never throws for bad input
+     * @throws NullPointerException when {@code method}, {@code rawPath} or {@code proof} is null
+     */
+    public Decision decide(String authorization, String method, String rawPath, ProofOfPossession proof) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
+        Objects.requireNonNull(proof, "proof");
         BearerHeader.Result bearer = BearerHeader.candidate(authorization);
+        boolean dpopScheme = false;
+        if (bearer == BearerHeader.NONE && dpop != null) {
+            BearerHeader.Result candidate = BearerHeader.dpopCandidate(authorization);
+            if (candidate != BearerHeader.NONE) {
+                bearer = candidate;
+                dpopScheme = true;
+            }
+        }
         if (bearer.problem() != null) {
             return Decision.Deny.invalidRequest(bearer.problem());
         }
@@ -123,7 +155,99 @@ public final class Enforcer {
         }
         // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
+        // One field read for a bearer token without cnf: the binding checks cost nothing where there is none.
+        if (dpopScheme || verified.confirmation() != null || senderConstraintRequired) {
+            Decision.Deny refused = binding(verified, token, dpopScheme, method, rawPath, proof, rule);
+            if (refused != null) {
+                return refused;
+            }
+        }
         return cached(verified, match, cacheDecisions ? verification.decisions() : null);
+    }
+
+    /**
+     * The denial of a request that does not prove the key its token is bound to, or null when it does (or the token
+     * is bound to nothing and nothing is required). RFC 9449 §7.1 and §7.2 for {@code jkt}, RFC 8705 §3 for
+     * {@code x5t#S256}; the replay cache is asked last, so a proof refused for another reason is not remembered.
+     */
+    private Decision.Deny binding(VerifiedToken verified, BearerHeader.Result token, boolean dpopScheme,
+            String method, String rawPath, ProofOfPossession proof, Rule rule) {
+        Map<String, Object> cnf = verified.confirmation();
+        Object jkt = cnf == null ? null : cnf.get("jkt");
+        Object x5t = cnf == null ? null : cnf.get("x5t#S256");
+        if (cnf != null && jkt == null && x5t == null) {
+            return unbound(verified, rule, "the token's cnf names no binding this API can check");
+        }
+        DpopProof.Checked checked = null;
+        if (dpopScheme) {
+            if (proof.dpopProofs().size() != 1) {
+                return badProof(verified, rule, proof.dpopProofs().isEmpty() ? "a DPoP proof is required"
+                        : "more than one DPoP header");
+            }
+            String path = proof.requestPath();
+            if (path == null) {
+                int query = rawPath.indexOf('?');
+                path = query < 0 ? rawPath : rawPath.substring(0, query);
+            }
+            DpopProof.Result result = DpopProof.check(dpop, proof.dpopProofs().get(0), method, path, token.token());
+            if (result.problem() != null) {
+                return badProof(verified, rule, result.problem());
+            }
+            checked = result.proof();
+            if (!(jkt instanceof String thumbprint)) {
+                return unbound(verified, rule, "the token is not DPoP-bound");
+            }
+            if (!thumbprint.equals(checked.thumbprint())) {
+                return unbound(verified, rule, "the token is bound to another DPoP key");
+            }
+        } else if (jkt != null) {
+            // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, or a thief could skip the proof.
+            return unbound(verified, rule, "the token is DPoP-bound; send it with the DPoP scheme and a proof");
+        }
+        if (x5t != null) {
+            String presented = certificateThumbprint(proof.clientCertificate());
+            if (!(x5t instanceof String expected) || presented == null || !expected.equals(presented)) {
+                return unbound(verified, rule, presented == null ? "the token is bound to a TLS client certificate"
+                        : "the token is bound to another TLS client certificate");
+            }
+        } else if (jkt == null && senderConstraintRequired) {
+            return unbound(verified, rule, "a sender-constrained token (DPoP or certificate-bound) is required");
+        }
+        if (checked != null && !dpop.replayCache().markUsed(checked.replayKey(), dpop.retention())) {
+            return badProof(verified, rule, "the DPoP proof was already used");
+        }
+        return null;
+    }
+
+    /** RFC 8705 §3.1: base64url (no padding) of SHA-256 over the certificate's DER; null without one. */
+    static String certificateThumbprint(X509Certificate certificate) {
+        if (certificate == null) {
+            return null;
+        }
+        try {
+            return com.nimbusds.jose.util.Base64URL.encode(DpopProof.sha256(certificate.getEncoded())).toString();
+        } catch (CertificateEncodingException e) {
+            return null;
+        }
+    }
+
+    private static Decision.Deny unbound(VerifiedToken verified, Rule rule, String description) {
+        return new Decision.Deny(Decision.Reason.INVALID_TOKEN, description, List.of(), rule, 0,
+                new TokenResult.Invalid(TokenFailure.SENDER_BINDING, description), verified);
+    }
+
+    private static Decision.Deny badProof(VerifiedToken verified, Rule rule, String description) {
+        return new Decision.Deny(Decision.Reason.INVALID_DPOP_PROOF, description, List.of(), rule, 0, null, verified);
+    }
+
+    /** The DPoP settings, or null when DPoP is off; the servlet module reads them for challenges and metadata. */
+    public DpopSettings dpop() {
+        return dpop;
+    }
+
+    /** Whether tokens without a {@code cnf} binding are refused ({@link Builder#requireSenderConstraint}). */
+    public boolean senderConstraintRequired() {
+        return senderConstraintRequired;
     }
 
     /**
@@ -254,8 +378,32 @@ public final class Enforcer {
         private boolean cacheDecisions = true;
         private boolean decisionCacheSet;
         private Duration retryAfter;
+        private DpopSettings dpop;
+        private boolean senderConstraintRequired;
+        private boolean senderConstraintSet;
 
         private Builder() {
+        }
+
+        /**
+         * Turns DPoP on (RFC 9449): {@code Authorization: DPoP <token>} with a {@code DPoP} proof header is accepted,
+         * checked as these settings say. Off by default: the {@code DPoP} scheme then carries no token.
+         */
+        public Builder dpop(DpopSettings settings) {
+            Settings.once(this.dpop, "dpop");
+            this.dpop = Objects.requireNonNull(settings, "dpop");
+            return this;
+        }
+
+        /**
+         * Whether only sender-constrained tokens are accepted (a {@code cnf} claim with {@code jkt} or
+         * {@code x5t#S256}, proved by the request); default false. Bound tokens are always held to their binding.
+         */
+        public Builder requireSenderConstraint(boolean required) {
+            Settings.once(senderConstraintSet, "requireSenderConstraint");
+            this.senderConstraintRequired = required;
+            this.senderConstraintSet = true;
+            return this;
         }
 
         /** The token verifier (required). */

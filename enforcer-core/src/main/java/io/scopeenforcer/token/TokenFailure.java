@@ -27,6 +27,12 @@ public enum TokenFailure {
     WRONG_AUDIENCE("the token is not intended for this resource server"),
     /** The {@code typ} header is not an access-token type. */
     WRONG_TYPE("the token type is not accepted"),
+    /**
+     * The token is sender-constrained (RFC 7800 {@code cnf}) and the request does not prove the key: a DPoP-bound
+     * token without its proof key (RFC 9449 §7.1) or sent as {@code Bearer}, a certificate-bound token without that
+     * TLS client certificate (RFC 8705 §3), or a token without any binding where one is required.
+     */
+    SENDER_BINDING("the token is bound to a key the request does not prove"),
     /** The issuer's keys could not be fetched and none are cached: not the client's fault. */
     KEYS_UNAVAILABLE("the token issuer's keys are temporarily unavailable");
 

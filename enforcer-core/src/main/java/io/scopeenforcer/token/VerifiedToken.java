@@ -21,6 +21,8 @@ public final class VerifiedToken {
     private final String realm;
     private final Instant expiresAt;
     private final Map<String, Object> claims;
+    /** The {@code cnf} claim when it is an object, read once so the bearer path pays one field read for it. */
+    private final Map<String, Object> confirmation;
 
     private VerifiedToken(Builder b) {
         this.issuer = Objects.requireNonNull(b.issuer, "issuer");
@@ -34,6 +36,14 @@ public final class VerifiedToken {
         this.realm = b.realm;
         this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
         this.claims = Objects.requireNonNull(b.claims, "claims");
+        this.confirmation = confirmation(claims.get("cnf"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> confirmation(Object cnf) {
+        // claims() is frozen with String keys at every level; a cnf that is not an object binds nothing, and
+        // the engine refuses such a token only where a binding is required.
+        return cnf instanceof Map<?, ?> map && !map.isEmpty() ? (Map<String, Object>) map : null;
     }
 
     static Builder newBuilder() {
@@ -90,6 +100,14 @@ public final class VerifiedToken {
      */
     public Map<String, Object> claims() {
         return claims;
+    }
+
+    /**
+     * The RFC 7800 {@code cnf} (confirmation) claim when it is a non-empty object, else null: {@code jkt} binds the
+     * token to a DPoP key (RFC 9449 §6), {@code x5t#S256} to a TLS client certificate (RFC 8705 §3.1).
+     */
+    public Map<String, Object> confirmation() {
+        return confirmation;
     }
 
     /** Issuer, subject, client, scopes and expiry; never the token itself. */

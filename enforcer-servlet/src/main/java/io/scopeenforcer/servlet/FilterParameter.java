@@ -16,9 +16,17 @@ import java.util.Optional;
 public enum FilterParameter {
 
     /** The trusted issuer. */
-    ISSUER("issuer", "required", "the trusted issuer; the token's `iss` must equal it exactly"),
+    ISSUER("issuer", "one of this and `issuers`", "the trusted issuer; the token's `iss` must equal it exactly. Alone (no `jwks-uri`"
+            + " or `jwks-file`), its `jwks_uri` is discovered from `{issuer}/.well-known/openid-configuration`, else"
+            + " RFC 8414 `/.well-known/oauth-authorization-server`, when first needed (503 until then); the"
+            + " metadata's `issuer` must equal it exactly"),
+    /** Several trusted issuers, from a file. */
+    ISSUERS("issuers", "",
+            "several trusted issuers: a web-app resource (`/WEB-INF/issuers.properties`), `classpath:name`, or a file"
+                    + " path, of `issuer.<name>.<setting>=value` lines (see Several issuers); replaces `issuer`, its key"
+                    + " source, `audience`, `algorithms`, `clock-skew`, `strict-token-type` and `signature-provider`"),
     /** The issuer's JWKS URL. */
-    JWKS_URI("jwks-uri", "one of these two",
+    JWKS_URI("jwks-uri", "one of these two, or none (discovery)",
             "the issuer's JWKS URL (`https`; `http` only on a loopback host), fetched with cache, refresh-ahead,"
                     + " rate limit and outage tolerance"),
     /** A local JWKS file. */
@@ -67,7 +75,31 @@ public enum FilterParameter {
     /** Fetch the keys at start-up. */
     KEY_PREFETCH("key-prefetch", "off",
             "`warn` or `fail`: fetch every issuer's keys in `init()`; `warn` logs an issuer whose fetch failed,"
-                    + " `fail` fails start-up naming the issuer and its JWKS URL");
+                    + " `fail` fails start-up naming the issuer and its JWKS URL"),
+    /** DPoP: the API's origin as clients address it. */
+    DPOP_ORIGIN("dpop-origin", "off",
+            "turns on DPoP (RFC 9449): the scheme and host clients address this API at (`https://api.example.com`);"
+                    + " a proof's `htu` must be it plus the request path. Configuration only, never `Host` or"
+                    + " `X-Forwarded-*`"),
+    /** DPoP proof algorithms. */
+    DPOP_ALGORITHMS("dpop-algorithms", "ES256,ES384,ES512,PS256,PS384,PS512,RS256,RS384,RS512,EdDSA,Ed25519",
+            "accepted DPoP proof algorithms (asymmetric only); the `algs` of the `DPoP` challenge"),
+    /** The DPoP iat window. */
+    DPOP_PROOF_WINDOW("dpop-proof-window", "60",
+            "seconds (or ISO-8601) a proof's `iat` may be from now, either way; at most 10 minutes"),
+    /** Replay cache size. */
+    DPOP_REPLAY_CACHE_MAX_ENTRIES("dpop-replay-cache-max-entries", "100000",
+            "used proofs (`jti`) remembered, for twice the proof window; size it above requests per second × 2 ×"
+                    + " the window"),
+    /** Only sender-constrained tokens. */
+    SENDER_CONSTRAINED("sender-constrained", "optional",
+            "`required` accepts only tokens bound by `cnf` to a DPoP key or a TLS client certificate; bound tokens"
+                    + " are always held to their binding"),
+    /** The proxy's client-certificate header. */
+    CLIENT_CERTIFICATE_HEADER("client-certificate-header", "off",
+            "behind a TLS-terminating proxy, the header it puts the client certificate in (RFC 9440 `Client-Cert`"
+                    + " `:base64:`, or a URL-encoded PEM); the proxy must drop it from clients. Off: the container's"
+                    + " TLS certificate only");
 
     /** The prefix of system properties and context params that configure the filter. */
     public static final String PREFIX = "enforcer.";

@@ -1,5 +1,6 @@
 package io.scopeenforcer.servlet;
 
+import io.scopeenforcer.DpopSettings;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.internal.UntrustedText;
@@ -14,8 +15,14 @@ import static io.scopeenforcer.servlet.FilterParameter.AUDIENCE;
 import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_ENTRIES;
 import static io.scopeenforcer.servlet.FilterParameter.CACHE_MAX_TTL;
 import static io.scopeenforcer.servlet.FilterParameter.CHALLENGE_REALM;
+import static io.scopeenforcer.servlet.FilterParameter.CLIENT_CERTIFICATE_HEADER;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_ALGORITHMS;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_ORIGIN;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_PROOF_WINDOW;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_MAX_ENTRIES;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
+import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
 import static io.scopeenforcer.servlet.FilterParameter.KEY_PREFETCH;
@@ -26,6 +33,7 @@ import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.RESOURCE_METADATA;
 import static io.scopeenforcer.servlet.FilterParameter.RETRY_AFTER;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
+import static io.scopeenforcer.servlet.FilterParameter.SENDER_CONSTRAINED;
 import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
 import static io.scopeenforcer.servlet.FilterParameter.STRICT_TOKEN_TYPE;
 import static io.scopeenforcer.servlet.FilterParameter.TENANT_CLAIM;
@@ -62,17 +70,24 @@ final class FilterSettings {
     private final List<String> policyWarnings;
     private final KeyPrefetch keyPrefetch;
     private final Object meterRegistry;
+    private final String clientCertificateHeader;
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
         this.mode = b.mode != null ? b.mode : Mode.ENFORCING;
         this.keyPrefetch = b.keyPrefetch != null ? b.keyPrefetch : KeyPrefetch.OFF;
         this.meterRegistry = b.meterRegistry;
+        this.clientCertificateHeader = b.clientCertificateHeader;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
-        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl);
+        DpopSettings dpop = enforcer.dpop();
+        this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl,
+                dpop == null ? null : dpop.algorithms());
         RoutePolicy policy = EngineAccess.policy(enforcer);
+        boolean senderConstraints = dpop != null || enforcer.senderConstraintRequired()
+                || clientCertificateHeader != null;
         this.metadataJson = b.resource == null ? null
-                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer));
+                : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer))
+                        + (senderConstraints ? senderConstraintMetadata(enforcer) : "") + "}";
         this.metadataPaths = b.resource == null ? Set.of()
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
@@ -113,6 +128,11 @@ final class FilterSettings {
 
     KeyPrefetch keyPrefetch() {
         return keyPrefetch;
+    }
+
+    /** The request header a TLS-terminating proxy puts the client certificate in, or null (container TLS only). */
+    String clientCertificateHeader() {
+        return clientCertificateHeader;
     }
 
     /** The Micrometer registry given in code, or null (then the context attribute is looked at). */
@@ -194,28 +214,26 @@ final class FilterSettings {
      * @throws BadParameter naming the parameter and why
      */
     static FilterSettings fromParameters(Function<FilterParameter, String> get, ServletContext context) {
-        String issuer = required(get, ISSUER);
-        String jwksUri = get.apply(JWKS_URI);
-        String jwksFile = get.apply(JWKS_FILE);
-        if ((jwksUri == null) == (jwksFile == null)) {
-            throw new BadParameter(JWKS_URI.parameterName(), "give exactly one of jwks-uri and jwks-file", null);
+        String issuersFile = get.apply(ISSUERS);
+        List<TrustedIssuer> trustedIssuers;
+        if (issuersFile == null) {
+            if (get.apply(ISSUER) == null) {
+                throw new BadParameter(ISSUER.parameterName(), "is required (or issuers, naming an issuers file)", null);
+            }
+            trustedIssuers = List.of(trustedIssuer(get, false));
+        } else {
+            for (FilterParameter perIssuer : IssuersFile.PER_ISSUER) {
+                if (perIssuer != ISSUERS && !IssuersFile.DEFAULTS.contains(perIssuer) && get.apply(perIssuer) != null) {
+                    throw new BadParameter(perIssuer.parameterName(), "is set for each issuer in the issuers file ("
+                            + issuersFile + ") when issuers is given", null);
+                }
+            }
+            String text = build(ISSUERS, () -> loadText(issuersFile, context));
+            trustedIssuers = build(ISSUERS, () -> IssuersFile.parse(text, issuersFile));
         }
-        FilterParameter keySource = jwksUri != null ? JWKS_URI : JWKS_FILE;
-        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile): each checks its own value.
-        TrustedIssuer.Builder<?> trusted = jwksUri != null
-                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
-                : build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
-        String audiences = required(get, AUDIENCE);
-        apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
-        ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
-        ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
-        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
-        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
-        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
-        // accepted algorithm): every single value was checked by the setter that took it.
-        TrustedIssuer trustedIssuer = build(keySource, trusted::build);
 
-        TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
+        TokenVerifier.Builder verifier = TokenVerifier.newBuilder();
+        trustedIssuers.forEach(verifier::trust);
         ifSet(get, SCOPE_CLAIMS, v -> verifier.scopeClaims(list(v)));
         ifSet(get, TENANT_CLAIM, verifier::tenantClaim);
         ifSet(get, REALM_CLAIM, verifier::realmClaim);
@@ -228,13 +246,103 @@ final class FilterSettings {
         RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
         ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
+        String dpopOrigin = get.apply(DPOP_ORIGIN);
+        if (dpopOrigin != null && !"off".equalsIgnoreCase(dpopOrigin)) {
+            DpopSettings.Builder dpop = DpopSettings.newBuilder();
+            apply(DPOP_ORIGIN, () -> dpop.origin(dpopOrigin));
+            ifSet(get, DPOP_ALGORITHMS, v -> dpop.algorithms(list(v)));
+            ifSet(get, DPOP_PROOF_WINDOW, v -> dpop.proofWindow(duration(v)));
+            ifSet(get, DPOP_REPLAY_CACHE_MAX_ENTRIES, v -> dpop.replayCacheMaxEntries(number(v)));
+            engine.dpop(build(DPOP_ORIGIN, dpop::build));
+        } else {
+            for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES)) {
+                if (get.apply(p) != null) {
+                    throw new BadParameter(p.parameterName(), "needs dpop-origin (DPoP is off)", null);
+                }
+            }
+        }
+        ifSet(get, SENDER_CONSTRAINED, v -> engine.requireSenderConstraint(senderConstrained(v)));
 
-        Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
+        Builder settings = newBuilder().enforcer(engine.build())
+                .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
         ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
         ifSet(get, KEY_PREFETCH, v -> settings.keyPrefetch(keyPrefetch(v)));
+        ifSet(get, CLIENT_CERTIFICATE_HEADER, v -> {
+            if (!"off".equalsIgnoreCase(v)) {
+                settings.clientCertificateHeader(v);
+            }
+        });
         return settings.build();
+    }
+
+    /**
+     * One trusted issuer from these parameters: {@code issuer}, its key source ({@code jwks-uri}, {@code jwks-file},
+     * or neither for discovery), {@code audience}, {@code algorithms}, {@code clock-skew}, {@code strict-token-type},
+     * {@code signature-provider}, and, when {@code claimNames}, its own {@code scope-claims}, {@code tenant-claim} and
+     * {@code realm-claim} (an issuers-file entry; the single issuer leaves them to the verifier).
+     *
+     * @throws BadParameter naming the parameter and why
+     */
+    static TrustedIssuer trustedIssuer(Function<FilterParameter, String> get, boolean claimNames) {
+        String issuer = required(get, ISSUER);
+        String jwksUri = get.apply(JWKS_URI);
+        String jwksFile = get.apply(JWKS_FILE);
+        if (jwksUri != null && jwksFile != null) {
+            throw new BadParameter(JWKS_URI.parameterName(), "give at most one of jwks-uri and jwks-file", null);
+        }
+        // Neither: the JWKS URI is discovered from the issuer's metadata (OpenID Connect Discovery, RFC 8414).
+        FilterParameter keySource = jwksUri != null ? JWKS_URI : jwksFile != null ? JWKS_FILE : ISSUER;
+        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile / discovery): each checks its own value.
+        TrustedIssuer.Builder<?> trusted = jwksUri != null
+                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+                : jwksFile != null ? build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)))
+                : build(ISSUER, () -> TrustedIssuer.discovery(issuer));
+        String audiences = required(get, AUDIENCE);
+        apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
+        ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
+        ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
+        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
+        if (claimNames) {
+            ifSet(get, SCOPE_CLAIMS, v -> trusted.scopeClaims(list(v)));
+            ifSet(get, TENANT_CLAIM, trusted::tenantClaim);
+            ifSet(get, REALM_CLAIM, trusted::realmClaim);
+        }
+        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
+        // accepted algorithm): every single value was checked by the setter that took it.
+        return build(keySource, trusted::build);
+    }
+
+    /** The text of a web-app resource ({@code /WEB-INF/...}), a {@code classpath:} resource, or a file. */
+    private static String loadText(String name, ServletContext context) {
+        try {
+            if (context != null && name.startsWith("/")) {
+                try (InputStream in = context.getResourceAsStream(name)) {
+                    if (in != null) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            if (name.startsWith("classpath:")) {
+                String resource = name.substring("classpath:".length());
+                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("no class-path resource " + resource);
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            Path file = Path.of(name);
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("nothing readable at " + name
+                        + " (a web-app resource such as /WEB-INF/issuers.properties, classpath:..., or a file)");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("cannot read " + name + ": " + e.getClass().getSimpleName(), e);
+        }
     }
 
     private static RoutePolicy loadPolicy(String name, ServletContext context) {
@@ -278,12 +386,31 @@ final class FilterSettings {
         return path == null || path.equals("/") ? "" : path;
     }
 
-    /** RFC 9728 §2 metadata: resource, authorization servers, scopes the policy names, header-only bearer. */
+    /**
+     * RFC 9728 §2 metadata, without its closing brace: resource, authorization servers, scopes the policy names,
+     * header-only bearer.
+     */
     private static String metadata(String resource, List<String> issuers, List<String> scopes) {
         return "{\"resource\":" + Responses.Json.string(resource)
                 + ",\"authorization_servers\":" + Responses.Json.array(issuers)
                 + ",\"scopes_supported\":" + Responses.Json.array(scopes)
-                + ",\"bearer_methods_supported\":[\"header\"]}";
+                + ",\"bearer_methods_supported\":[\"header\"]";
+    }
+
+    /**
+     * RFC 9728 §2's sender-constraint members, for a deployment that configured any: the DPoP algorithms and
+     * whether DPoP-bound tokens are required, and that certificate-bound tokens (RFC 8705) are honoured.
+     */
+    private static String senderConstraintMetadata(Enforcer enforcer) {
+        DpopSettings dpop = enforcer.dpop();
+        StringBuilder out = new StringBuilder();
+        if (dpop != null) {
+            out.append(",\"dpop_signing_alg_values_supported\":").append(Responses.Json.array(dpop.algorithms()));
+        }
+        out.append(",\"dpop_bound_access_tokens_required\":")
+                .append(dpop != null && enforcer.senderConstraintRequired());
+        out.append(",\"tls_client_certificate_bound_access_tokens\":true");
+        return out.toString();
     }
 
     private static String required(Function<FilterParameter, String> get, FilterParameter parameter) {
@@ -404,6 +531,14 @@ final class FilterSettings {
         };
     }
 
+    static boolean senderConstrained(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "optional" -> false;
+            case "required" -> true;
+            default -> throw new IllegalArgumentException("not optional or required: " + UntrustedText.quote(value));
+        };
+    }
+
     static KeyPrefetch keyPrefetch(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "off" -> KeyPrefetch.OFF;
@@ -422,8 +557,22 @@ final class FilterSettings {
         private String realm;
         private String resource;
         private List<String> issuers;
+        private String clientCertificateHeader;
 
         private Builder() {
+        }
+
+        Builder clientCertificateHeader(String name) {
+            Settings.once(clientCertificateHeader, "clientCertificateHeader");
+            if (name.isEmpty() || !name.chars().allMatch(c -> c < 0x7F && (Character.isLetterOrDigit(c) || c == '-'
+                    || c == '_'))) {
+                throw new IllegalArgumentException("not a header name: " + UntrustedText.quote(name));
+            }
+            if (name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("DPoP")) {
+                throw new IllegalArgumentException("not a header for the client certificate: " + UntrustedText.quote(name));
+            }
+            this.clientCertificateHeader = name;
+            return this;
         }
 
         Builder enforcer(Enforcer enforcer) {

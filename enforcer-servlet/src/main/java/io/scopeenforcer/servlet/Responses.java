@@ -13,12 +13,23 @@ import java.util.List;
 final class Responses {
 
     private final String challengePrefix;
+    /** The bare {@code DPoP} challenge (RFC 9449 §7.1), or null when DPoP is off. */
+    private final String dpopPrefix;
 
     /**
      * @param realm the challenge's {@code realm}, or null
      * @param resourceMetadataUrl the challenge's {@code resource_metadata} (RFC 9728 §5.1), or null
      */
     Responses(String realm, String resourceMetadataUrl) {
+        this(realm, resourceMetadataUrl, null);
+    }
+
+    /**
+     * @param dpopAlgorithms the {@code algs} of the {@code DPoP} challenge, or null when DPoP is off (then only the
+     *     {@code Bearer} challenge is sent)
+     */
+    Responses(String realm, String resourceMetadataUrl, List<String> dpopAlgorithms) {
+        this.dpopPrefix = dpopAlgorithms == null ? null : dpopPrefix(realm, resourceMetadataUrl, dpopAlgorithms);
         StringBuilder prefix = new StringBuilder("Bearer");
         String separator = " ";
         if (realm != null) {
@@ -31,7 +42,41 @@ final class Responses {
         this.challengePrefix = prefix.toString();
     }
 
-    /** The {@code WWW-Authenticate} value for a denial, or null when the denial carries none. */
+    private static String dpopPrefix(String realm, String resourceMetadataUrl, List<String> algorithms) {
+        StringBuilder prefix = new StringBuilder("DPoP");
+        if (realm != null) {
+            prefix.append(" realm=\"").append(quotable(realm)).append("\",");
+        }
+        if (resourceMetadataUrl != null) {
+            prefix.append(" resource_metadata=\"").append(quotable(resourceMetadataUrl)).append("\",");
+        }
+        return prefix.append(" algs=\"").append(quotable(String.join(" ", algorithms))).append('"').toString();
+    }
+
+    /**
+     * The {@code WWW-Authenticate} values for a denial, the one carrying the error first; empty when the denial
+     * carries none. With DPoP on, a 401 has a {@code DPoP} challenge (RFC 9449 §7.1) beside the {@code Bearer} one,
+     * and the error goes into the challenge of the scheme the request used.
+     *
+     * @param dpopScheme whether the request's {@code Authorization} used the {@code DPoP} scheme
+     */
+    List<String> challenges(Decision.Deny deny, boolean dpopScheme) {
+        String bearer = challenge(deny);
+        if (dpopPrefix == null || bearer == null || deny.status() != 401) {
+            return bearer == null ? List.of() : List.of(bearer);
+        }
+        if (deny.reason() == Decision.Reason.MISSING_TOKEN) {
+            return List.of(challengePrefix, dpopPrefix);
+        }
+        if (dpopScheme || deny.reason() == Decision.Reason.INVALID_DPOP_PROOF) {
+            String dpop = dpopPrefix + ", error=\"" + deny.error() + "\", error_description=\""
+                    + quotable(deny.description()) + '"';
+            return List.of(dpop, challengePrefix);
+        }
+        return List.of(bearer, dpopPrefix);
+    }
+
+    /** The {@code Bearer} {@code WWW-Authenticate} value for a denial, or null when the denial carries none. */
     String challenge(Decision.Deny deny) {
         switch (deny.reason()) {
             case METHOD_NOT_ALLOWED, KEYS_UNAVAILABLE, NO_RULE:
@@ -52,11 +97,20 @@ final class Responses {
     }
 
     void write(HttpServletResponse response, Decision.Deny deny) throws IOException {
+        write(response, deny, false);
+    }
+
+    /** Writes the denial; {@code dpopScheme} as for {@link #challenges}. */
+    void write(HttpServletResponse response, Decision.Deny deny, boolean dpopScheme) throws IOException {
         response.resetBuffer();
         response.setStatus(deny.status());
-        String challenge = challenge(deny);
-        if (challenge != null) {
-            response.setHeader("WWW-Authenticate", challenge);
+        List<String> challenges = challenges(deny, dpopScheme);
+        for (int i = 0; i < challenges.size(); i++) {
+            if (i == 0) {
+                response.setHeader("WWW-Authenticate", challenges.get(0));
+            } else {
+                response.addHeader("WWW-Authenticate", challenges.get(i));
+            }
         }
         if (deny.allowHeader() != null) {
             response.setHeader("Allow", deny.allowHeader());

@@ -197,7 +197,8 @@ public final class ScopeEnforcementFilter implements Filter {
         } else if (path == null) {
             decision = Decision.Deny.invalidRequest("the request path is outside the context path");
         } else {
-            decision = s.enforcer().decide(authorization, request.getMethod(), path);
+            decision = s.enforcer().decide(authorization, request.getMethod(), path,
+                    ClientProof.of(s, request, authorization));
         }
         boolean permissive = s.mode() == Mode.PERMISSIVE;
         metrics.decided(decision, permissive, System.nanoTime() - started);
@@ -217,7 +218,7 @@ public final class ScopeEnforcementFilter implements Filter {
             chain.doFilter(new EnforcedRequest(request, null), response);
             return;
         }
-        s.responses().write(response, deny);
+        s.responses().write(response, deny, ClientProof.isDpopScheme(authorization));
     }
 
     /** A W3C Trace Context {@code traceparent} (version 00 layout): its trace-id names the request. */
@@ -467,6 +468,17 @@ public final class ScopeEnforcementFilter implements Filter {
          */
         public Builder meterRegistry(Object registry) {
             settings.meterRegistry(Objects.requireNonNull(registry, "meterRegistry"));
+            return this;
+        }
+
+        /**
+         * Behind a TLS-terminating proxy: the request header the proxy puts the client certificate in, for
+         * certificate-bound tokens (RFC 8705 §3): RFC 9440 {@code Client-Cert} ({@code :base64 DER:}) or a
+         * URL-encoded PEM (nginx {@code $ssl_client_escaped_cert}). The proxy must remove the header from what
+         * clients send. Without it only the container's TLS client certificate counts.
+         */
+        public Builder clientCertificateHeader(String headerName) {
+            settings.clientCertificateHeader(Objects.requireNonNull(headerName, "clientCertificateHeader"));
             return this;
         }
 

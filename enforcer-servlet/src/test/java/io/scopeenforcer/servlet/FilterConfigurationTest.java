@@ -85,7 +85,15 @@ class FilterConfigurationTest {
                 bad("missing policy", p -> p.remove("policy"), "policy"),
                 bad("both jwks-uri and jwks-file", p -> p.put("jwks-file", file("keys.json",
                         IDP.publicJwkSet().toString()).toString()), "jwks-file"),
-                bad("neither jwks-uri nor jwks-file", p -> p.remove("jwks-uri"), "jwks-uri"),
+                // Neither jwks-uri nor jwks-file: discovery, whose issuer must be a URL to fetch metadata from.
+                bad("discovery issuer not a URL", p -> {
+                    p.remove("jwks-uri");
+                    p.put("issuer", "idp");
+                }, "issuer"),
+                bad("discovery issuer plain http off loopback", p -> {
+                    p.remove("jwks-uri");
+                    p.put("issuer", "http://idp.example.test");
+                }, "issuer"),
                 bad("jwks-uri not http", p -> p.put("jwks-uri", "ftp://idp.example.test/jwks"), "jwks-uri"),
                 bad("jwks-uri not a URI", p -> p.put("jwks-uri", "http://idp example/jwks"), "jwks-uri"),
                 bad("jwks-uri plain http off loopback", p -> p.put("jwks-uri", "http://idp.example.test/jwks"),
@@ -126,6 +134,27 @@ class FilterConfigurationTest {
                         "resource-metadata"),
                 bad("strict-token-type not boolean", p -> p.put("strict-token-type", "yes"), "strict-token-type"),
                 bad("scope-claims of commas", p -> p.put("scope-claims", ",,"), "scope-claims"),
+                bad("dpop-origin with a path", p -> p.put("dpop-origin", "https://api.example.test/v1"), "dpop-origin"),
+                bad("dpop-origin not http", p -> p.put("dpop-origin", "ftp://api.example.test"), "dpop-origin"),
+                bad("dpop-algorithms HMAC", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-algorithms", "ES256,HS256");
+                }, "dpop-algorithms"),
+                bad("dpop-proof-window over 10 minutes", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-proof-window", "PT11M");
+                }, "dpop-proof-window"),
+                bad("dpop-proof-window without dpop-origin", p -> p.put("dpop-proof-window", "30"),
+                        "needs dpop-origin (DPoP is off)"),
+                bad("dpop-replay-cache-max-entries zero", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-replay-cache-max-entries", "0");
+                }, "dpop-replay-cache-max-entries"),
+                bad("sender-constrained unknown", p -> p.put("sender-constrained", "always"), "sender-constrained"),
+                bad("client-certificate-header not a name", p -> p.put("client-certificate-header", "X Cert"),
+                        "client-certificate-header"),
+                bad("client-certificate-header Authorization", p -> p.put("client-certificate-header", "Authorization"),
+                        "client-certificate-header"),
                 // Misspelt names fail with a suggestion instead of being silently ignored.
                 bad("clock_skew with an underscore", p -> p.put("clock_skew", "30"), "did you mean clock-skew?"),
                 bad("cache-max-entry singular", p -> p.put("cache-max-entry", "5"), "did you mean cache-max-entries?"),

@@ -1,0 +1,43 @@
+package io.scopeenforcer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Remembers the DPoP proofs already used (RFC 9449 §11.1), so that a proof is accepted once. Keys are opaque,
+ * fixed-length strings (a SHA-256 over the proof key's thumbprint and the proof's {@code jti}): never the proof or
+ * the token. Implementations are thread-safe; one shared by several instances of the API (for example over Redis,
+ * {@code SET key 1 NX PX retention}) makes a replay to another instance fail too, where the in-memory one only
+ * catches a replay to the same instance.
+ */
+public interface ReplayCache {
+
+    /**
+     * Records {@code key} as used for {@code retention}, atomically.
+     *
+     * @param key the proof's replay key
+     * @param retention how long the key must be remembered: as long as a proof with its {@code iat} is accepted
+     * @return true when the key was not already recorded (the proof is fresh), false for a replay
+     */
+    boolean markUsed(String key, Duration retention);
+
+    /**
+     * A bounded in-memory cache (Caffeine): at most {@code maxEntries} keys, each kept for the retention its first
+     * use asked for. Full, it evicts the least recently used key early, and a proof replayed after its key was
+     * evicted is accepted again: size it above the proofs a window brings (requests per second × 2 × the window).
+     *
+     * @throws IllegalArgumentException when {@code maxEntries} is below 1
+     */
+    static ReplayCache inMemory(long maxEntries, Duration retention) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+        }
+        Objects.requireNonNull(retention, "retention");
+        // A fixed retention: every proof is held for the same window, so expire-after-write is exact.
+        Cache<String, Boolean> seen = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries)
+                .expireAfterWrite(retention).build();
+        return (key, ignored) -> seen.asMap().putIfAbsent(key, Boolean.TRUE) == null;
+    }
+}
