@@ -80,7 +80,9 @@ class HeadlessBrowserTest {
     static Stream<Arguments> users() {
         return Stream.of(
                 // user | title of the last page | text on it
-                Arguments.of("alice", "Signed in", List.of("applications:delete", "realms:read")),
+                Arguments.of("alice", "Signed in", List.of("applications:delete", "realms:read",
+                        "GET /v1/tenants/acme/realms/prod/applications 200",
+                        "GET /v1/tenants/globex/realms/main/applications 403")),
                 Arguments.of("dave", "Not signed in", List.of("access_denied")));
     }
 
