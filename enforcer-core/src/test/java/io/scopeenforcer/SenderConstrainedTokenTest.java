@@ -405,10 +405,22 @@ class SenderConstrainedTokenTest {
 
     @Test
     void replayCacheWhenSameKeyTwiceThenSecondIsReplay() {
-        ReplayCache cache = ReplayCache.inMemory(10, Duration.ofMinutes(2));
+        ReplayCache cache = ReplayCache.inMemory(10);
         assertEquals(true, cache.markUsed("k", Duration.ofMinutes(2)));
         assertEquals(false, cache.markUsed("k", Duration.ofMinutes(2)));
         assertEquals(true, cache.markUsed("other", Duration.ofMinutes(2)));
-        assertThrows(IllegalArgumentException.class, () -> ReplayCache.inMemory(0, Duration.ofMinutes(1)));
+        assertEquals("maxEntries must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> ReplayCache.inMemory(0)).getMessage());
+    }
+
+    @Test
+    void replayCacheWhenRetentionPassedThenKeyForgotten() throws InterruptedException {
+        ReplayCache cache = ReplayCache.inMemory(10);
+        assertEquals(true, cache.markUsed("short", Duration.ofMillis(50)));
+        assertEquals(true, cache.markUsed("long", Duration.ofMinutes(2)));
+        Thread.sleep(200);
+        // Caffeine's clock is the system ticker: past its retention a key is gone, another one stays.
+        assertEquals(true, cache.markUsed("short", Duration.ofMillis(50)));
+        assertEquals(false, cache.markUsed("long", Duration.ofMinutes(2)));
     }
 }
