@@ -66,7 +66,8 @@ public final class TokenVerifier {
     private final Map<String, TrustedIssuer> issuers;
     private final int maxTokenLength;
     private final TokenCache cache;
-    private final TokenClaims claims;
+    /** Each issuer's claim reader: its own claim names, else the verifier's. */
+    private final Map<String, TokenClaims> claims;
     /** For {@link #toString()}: the settings as built. */
     private final String settings;
 
@@ -81,7 +82,12 @@ public final class TokenVerifier {
         Duration cacheMaxTtl = b.cacheMaxTtl != null ? b.cacheMaxTtl : DEFAULT_CACHE_MAX_TTL;
         Duration negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
         this.cache = new TokenCache(clock, cacheMaxEntries, cacheMaxTtl, negativeCacheTtl);
-        this.claims = new TokenClaims(clock, scopeClaims, tenantClaim, realmClaim);
+        Map<String, TokenClaims> readers = new LinkedHashMap<>();
+        for (TrustedIssuer issuer : issuers.values()) {
+            readers.put(issuer.issuer(), new TokenClaims(clock, issuer.scopeClaims().orElse(scopeClaims),
+                    issuer.tenantClaim().orElse(tenantClaim), issuer.realmClaim().orElse(realmClaim)));
+        }
+        this.claims = Map.copyOf(readers);
         this.settings = "TokenVerifier[issuers=" + issuers.keySet() + ", scopeClaims=" + scopeClaims
                 + ", tenantClaim=" + tenantClaim + ", realmClaim=" + realmClaim + ", maxTokenLength="
                 + maxTokenLength + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl
@@ -227,7 +233,7 @@ public final class TokenVerifier {
         if (refused != null) {
             return refused;
         }
-        return this.claims.check(issuer, claims, rawClaims);
+        return this.claims.get(issuer.issuer()).check(issuer, claims, rawClaims);
     }
 
     /** The header checks, before the issuer is known: {@code crit}, {@code b64}, nested {@code cty}, {@code typ}. */
@@ -474,7 +480,7 @@ public final class TokenVerifier {
             return this;
         }
 
-        /** The claim holding the tenant; default {@code bi_t}. */
+        /** The claim holding the tenant; default {@code bi_t}; an issuer may set its own ({@link TrustedIssuer.Builder#tenantClaim}). */
         public Builder tenantClaim(String name) {
             checkUnset(tenantClaim, "tenantClaim");
             this.tenantClaim = claimName(name, "tenantClaim");

@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,6 +49,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@link #jwksUri(String, URI)}: keys fetched from a JWKS URI and cached (cache TTL, refresh-ahead, a
  *       rate-limited refetch when a token names an unknown {@code kid}, outage tolerance, connect/read
  *       timeouts and a size limit);
+ *   <li>{@link #discovery(String)}: the same, from the JWKS URI named by the issuer's metadata (OpenID Connect
+ *       Discovery or RFC 8414), fetched when first needed;
  *   <li>{@link #jwksFile(String, Path)} and {@link #jwkSet(String, JWKSet)}: a fixed key set, read once;
  *   <li>{@link #sharedSecret(String, byte[])}: HMAC with a secret shared with this issuer alone.
  * </ul>
@@ -96,6 +99,10 @@ public final class TrustedIssuer {
     private final long clockSkewMillis;
     private final boolean strictType;
     private final String keySource;
+    /** This issuer's claim names, null where the verifier's apply. */
+    private final List<String> scopeClaims;
+    private final String tenantClaim;
+    private final String realmClaim;
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
@@ -114,6 +121,9 @@ public final class TrustedIssuer {
         this.clockSkewMillis = clockSkew.toMillis();
         this.strictType = b.strictTokenType != null && b.strictTokenType;
         this.keySource = keySource;
+        this.scopeClaims = b.scopeClaims;
+        this.tenantClaim = b.tenantClaim;
+        this.realmClaim = b.realmClaim;
         this.keys = Objects.requireNonNull(b.fetches, "fetches");
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
@@ -141,6 +151,29 @@ public final class TrustedIssuer {
      */
     public static JwksUriBuilder jwksUri(String issuer, URI uri) {
         return new JwksUriBuilder(issuer, uri);
+    }
+
+    /**
+     * Starts an issuer whose JWKS URI is discovered from its metadata: OpenID Connect Discovery
+     * ({@code {issuer}/.well-known/openid-configuration}), else RFC 8414 ({@code /.well-known/oauth-authorization-server}
+     * inserted before the issuer's path, §3.1). The metadata's {@code issuer} must equal {@code issuer} exactly (RFC
+     * 8414 §3.3) and its {@code jwks_uri} must pass the rule of {@link #jwksUri(String, URI)}; the issuer URL itself
+     * must be {@code https}, or {@code http} on a loopback host, unless {@link JwksUriBuilder#allowUnsafeHttpJwksUri()}
+     * is set. The builder's {@code jwks*} settings apply to the metadata fetch as to the JWKS fetch.
+     *
+     * <p>Nothing is fetched by {@code build()}: the metadata and keys are fetched when the first token needs them
+     * (or by {@link #prefetchKeys()}), so an application starts while its issuer is down. Until they arrive,
+     * verification fails with {@link TokenFailure#KEYS_UNAVAILABLE}; failed metadata fetches back off, doubling
+     * from 1 s to 60 s, within the JWKS rate limit. Once found, the {@code jwks_uri} is kept.
+     *
+     * @param issuer the exact {@code iss} value of the issuer's tokens, an absolute http(s) URL
+     * @throws IllegalArgumentException when {@code issuer} is empty, or not an absolute http(s) URL with a host and
+     *     without query or fragment (RFC 8414 §2)
+     */
+    public static JwksUriBuilder discovery(String issuer) {
+        Builder.checkIssuer(issuer);
+        DiscoveredJwksSource.metadataUris(issuer);
+        return new JwksUriBuilder(issuer);
     }
 
     /**
@@ -210,6 +243,21 @@ public final class TrustedIssuer {
     /** The clock skew allowed on {@code exp}, {@code nbf} and {@code iat}. */
     public Duration clockSkew() {
         return clockSkew;
+    }
+
+    /** The claims this issuer's scopes are read from, when set for it; else the verifier's apply. */
+    public Optional<List<String>> scopeClaims() {
+        return Optional.ofNullable(scopeClaims);
+    }
+
+    /** The claim holding this issuer's tenant, when set for it; else the verifier's applies. */
+    public Optional<String> tenantClaim() {
+        return Optional.ofNullable(tenantClaim);
+    }
+
+    /** The claim holding this issuer's realm, when set for it; else the verifier's applies. */
+    public Optional<String> realmClaim() {
+        return Optional.ofNullable(realmClaim);
     }
 
     /**
@@ -284,6 +332,9 @@ public final class TrustedIssuer {
         Duration clockSkew;
         Boolean strictTokenType;
         String signatureProvider;
+        List<String> scopeClaims;
+        String tenantClaim;
+        String realmClaim;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
 
@@ -442,6 +493,69 @@ public final class TrustedIssuer {
         }
 
         /**
+         * The claims this issuer's scopes are read from, overriding {@link TokenVerifier.Builder#scopeClaims(List)}
+         * for its tokens: issuers name them differently ({@code scope}, {@code scp}).
+         *
+         * @param names the claim names, each a space-delimited string or an array of strings in a token
+         * @return this builder
+         * @throws IllegalArgumentException when empty or holding an empty or repeated name
+         * @throws IllegalStateException when already set
+         */
+        public B scopeClaims(List<String> names) {
+            Objects.requireNonNull(names, "scopeClaims");
+            Settings.once(scopeClaims, "scopeClaims");
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("scopeClaims must not be empty");
+            }
+            for (String name : names) {
+                claimName(name, "scopeClaims");
+            }
+            if (new LinkedHashSet<>(names).size() != names.size()) {
+                throw new IllegalArgumentException("scopeClaims must not repeat a name");
+            }
+            this.scopeClaims = List.copyOf(names);
+            return self();
+        }
+
+        /**
+         * The claim holding this issuer's tenant (IDCS: {@code tenant}; Beyond Identity: {@code bi_t}), overriding
+         * {@link TokenVerifier.Builder#tenantClaim(String)} for its tokens.
+         *
+         * @param name the claim name
+         * @return this builder
+         * @throws IllegalArgumentException when empty
+         * @throws IllegalStateException when already set
+         */
+        public B tenantClaim(String name) {
+            Settings.once(tenantClaim, "tenantClaim");
+            this.tenantClaim = claimName(name, "tenantClaim");
+            return self();
+        }
+
+        /**
+         * The claim holding this issuer's realm, overriding {@link TokenVerifier.Builder#realmClaim(String)} for its
+         * tokens.
+         *
+         * @param name the claim name
+         * @return this builder
+         * @throws IllegalArgumentException when empty
+         * @throws IllegalStateException when already set
+         */
+        public B realmClaim(String name) {
+            Settings.once(realmClaim, "realmClaim");
+            this.realmClaim = claimName(name, "realmClaim");
+            return self();
+        }
+
+        private static String claimName(String name, String setting) {
+            Objects.requireNonNull(name, setting);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(setting + " must not hold an empty claim name");
+            }
+            return name;
+        }
+
+        /**
          * Builds the issuer.
          *
          * @return the issuer
@@ -590,19 +704,24 @@ public final class TrustedIssuer {
         private Integer sizeLimit;
         private boolean allowUnsafeHttp;
 
+        /** The JWKS URI discovered from the issuer's metadata ({@link TrustedIssuer#discovery(String)}). */
+        private JwksUriBuilder(String issuer) {
+            super(issuer);
+            this.uri = null;
+            this.url = null;
+        }
+
         private JwksUriBuilder(String issuer, URI uri) {
             super(issuer);
             Objects.requireNonNull(uri, "jwksUri");
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: "
-                        + UntrustedText.quote(uri.toString()));
+                throw new IllegalArgumentException("jwksUri must be an absolute http(s) URI: " + shown(uri));
             }
             try {
                 this.url = uri.toURL();
             } catch (MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("jwksUri is not a valid URL: "
-                        + UntrustedText.quote(uri.toString()), e);
+                throw new IllegalArgumentException("jwksUri is not a valid URL: " + shown(uri), e);
             }
             this.uri = uri;
         }
@@ -624,7 +743,7 @@ public final class TrustedIssuer {
 
         @Override
         String keySource() {
-            return "jwksUri " + uri;
+            return uri == null ? "discovery " + issuer : "jwksUri " + uri;
         }
 
         /**
@@ -748,9 +867,16 @@ public final class TrustedIssuer {
 
         @Override
         IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
-            if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
+            if (uri == null) {
+                // The metadata is fetched from the issuer URL: the same rule as for a JWKS URI.
+                URI issuerUri = URI.create(issuer);
+                if (!allowUnsafeHttp && issuerUri.getScheme().equalsIgnoreCase("http") && !isLoopback(issuerUri)) {
+                    throw new IllegalStateException("issuer " + issuer + ": discovery needs an https issuer (http"
+                            + " only on a loopback host, or set allowUnsafeHttpJwksUri)");
+                }
+            } else if (!allowUnsafeHttp && uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri)) {
                 throw new IllegalStateException("issuer " + issuer + ": jwksUri must use https (http only on a"
-                        + " loopback host, or set allowUnsafeHttpJwksUri): " + UntrustedText.quote(uri.toString()));
+                        + " loopback host, or set allowUnsafeHttpJwksUri): " + shown(uri));
             }
             CachingJWKSetSource<SecurityContext> cache = remoteSource();
             return new IssuerKeySelector(accepted, new JWKSetBasedJWKSource<>(cache), cache, Set.of(), null);
@@ -786,8 +912,10 @@ public final class TrustedIssuer {
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
                     (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
             // The status layer sits on the URL source itself, so it sees every real fetch and no cache hit.
-            KeyFetches status = KeyFetches.remote(issuer, keySource(), new URLBasedJWKSetSource<>(url, retriever),
-                    ttl.plus(outage).toMillis());
+            JWKSetSource<SecurityContext> bottom = uri == null
+                    ? new DiscoveredJwksSource(issuer, retriever, allowUnsafeHttp)
+                    : new URLBasedJWKSetSource<>(url, retriever);
+            KeyFetches status = KeyFetches.remote(issuer, keySource(), bottom, ttl.plus(outage).toMillis());
             JWKSetSource<SecurityContext> source = status;
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
@@ -843,5 +971,21 @@ public final class TrustedIssuer {
             }
             return d;
         }
+    }
+
+    /**
+     * A configured URI for a configuration error: the operator's own words, so whole (not cut as untrusted input
+     * is), but without what may be a secret — user info and query — and with control characters replaced.
+     */
+    static String shown(URI uri) {
+        String text;
+        if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+            text = uri.toString();
+        } else {
+            text = (uri.getScheme() == null ? "" : uri.getScheme() + "://") + (uri.getHost() == null ? "" : uri.getHost())
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?...");
+        }
+        return "'" + UntrustedText.sanitize(text) + "'";
     }
 }

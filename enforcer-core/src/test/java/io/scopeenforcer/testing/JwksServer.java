@@ -55,6 +55,8 @@ public final class JwksServer implements AutoCloseable {
     private Duration chunkInterval;
     private volatile boolean closed;
     private final AtomicInteger endlessOpen = new AtomicInteger();
+    /** Documents by path (issuer metadata); guarded by lock. */
+    private final java.util.Map<String, String> documents = new java.util.HashMap<>();
 
     private JwksServer(JWKSet initial) throws Exception {
         this.keys = new ArrayList<>(initial.getKeys());
@@ -119,6 +121,21 @@ public final class JwksServer implements AutoCloseable {
         synchronized (lock) {
             keys.removeIf(k -> kid.equals(k.getKeyID()));
         }
+    }
+
+    /**
+     * Serves {@code json} at {@code path} (issuer metadata, say), unless a failure mode is on. A path under
+     * {@code /.well-known/} that has no document answers 404; every other path answers as the JWKS path does.
+     */
+    public void serveDocument(String path, String json) {
+        synchronized (lock) {
+            documents.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(json, "json"));
+        }
+    }
+
+    /** The issuer URL of this server ({@code http://127.0.0.1:<port>} plus {@code path}, for metadata tests). */
+    public String base(String path) {
+        return base + path;
     }
 
     /** Answers every request with this HTTP status and a small text body. */
@@ -217,6 +234,13 @@ public final class JwksServer implements AutoCloseable {
             code = status;
             wait = delay;
             body = m == Mode.RAW ? rawBody : m == Mode.KEYS ? keySetJson() : null;
+            String path = request.getHttpURI().getPath();
+            if (m == Mode.KEYS && documents.containsKey(path)) {
+                body = documents.get(path);
+            } else if (m == Mode.KEYS && path.startsWith("/.well-known/")) {
+                m = Mode.STATUS;
+                code = 404;
+            }
         }
         sleep(wait);
         switch (m) {

@@ -3,6 +3,7 @@ package io.scopeenforcer.token;
 import static io.scopeenforcer.token.Fixtures.AUDIENCE;
 import static io.scopeenforcer.token.Fixtures.IDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,5 +204,19 @@ class BuilderSettingsTest {
         TrustedIssuer unsafe = TrustedIssuer.jwksUri("i", URI.create("http://idp.internal/jwks")).audience(AUDIENCE)
                 .allowUnsafeHttpJwksUri().build();
         assertTrue(unsafe.toString().contains("keys=jwksUri http://idp.internal/jwks"), unsafe::toString);
+    }
+
+    @Test
+    void buildWhenPlainHttpJwksUriThenMessageNamesTheWholeUrlButNoSecret() {
+        String longUrl = "http://idp.example.test/realms/a-rather-long-realm-name/protocol/openid-connect/certs";
+        IllegalStateException whole = assertThrows(IllegalStateException.class,
+                () -> TrustedIssuer.jwksUri(IDP.issuer(), URI.create(longUrl)).audience(AUDIENCE).build());
+        assertTrue(whole.getMessage().contains("'" + longUrl + "'"),
+                "the operator's own URL is not cut like untrusted input: " + whole.getMessage());
+        IllegalStateException secret = assertThrows(IllegalStateException.class,
+                () -> TrustedIssuer.jwksUri(IDP.issuer(), URI.create("http://user:s3cret@idp.example.test/jwks?key=k3y"))
+                        .audience(AUDIENCE).build());
+        assertTrue(secret.getMessage().contains("'http://idp.example.test/jwks?...'"), secret.getMessage());
+        assertFalse(secret.getMessage().contains("s3cret") || secret.getMessage().contains("k3y"), secret.getMessage());
     }
 }

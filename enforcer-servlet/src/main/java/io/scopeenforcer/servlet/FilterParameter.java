@@ -16,9 +16,17 @@ import java.util.Optional;
 public enum FilterParameter {
 
     /** The trusted issuer. */
-    ISSUER("issuer", "required", "the trusted issuer; the token's `iss` must equal it exactly"),
+    ISSUER("issuer", "one of this and `issuers`", "the trusted issuer; the token's `iss` must equal it exactly. Alone (no `jwks-uri`"
+            + " or `jwks-file`), its `jwks_uri` is discovered from `{issuer}/.well-known/openid-configuration`, else"
+            + " RFC 8414 `/.well-known/oauth-authorization-server`, when first needed (503 until then); the"
+            + " metadata's `issuer` must equal it exactly"),
+    /** Several trusted issuers, from a file. */
+    ISSUERS("issuers", "",
+            "several trusted issuers: a web-app resource (`/WEB-INF/issuers.properties`), `classpath:name`, or a file"
+                    + " path, of `issuer.<name>.<setting>=value` lines (see Several issuers); replaces `issuer`, its key"
+                    + " source, `audience`, `algorithms`, `clock-skew`, `strict-token-type` and `signature-provider`"),
     /** The issuer's JWKS URL. */
-    JWKS_URI("jwks-uri", "one of these two",
+    JWKS_URI("jwks-uri", "one of these two, or none (discovery)",
             "the issuer's JWKS URL (`https`; `http` only on a loopback host), fetched with cache, refresh-ahead,"
                     + " rate limit and outage tolerance"),
     /** A local JWKS file. */

@@ -22,6 +22,7 @@ import static io.scopeenforcer.servlet.FilterParameter.DPOP_ORIGIN;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_PROOF_WINDOW;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_MAX_ENTRIES;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
+import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
 import static io.scopeenforcer.servlet.FilterParameter.KEY_PREFETCH;
@@ -213,28 +214,26 @@ final class FilterSettings {
      * @throws BadParameter naming the parameter and why
      */
     static FilterSettings fromParameters(Function<FilterParameter, String> get, ServletContext context) {
-        String issuer = required(get, ISSUER);
-        String jwksUri = get.apply(JWKS_URI);
-        String jwksFile = get.apply(JWKS_FILE);
-        if ((jwksUri == null) == (jwksFile == null)) {
-            throw new BadParameter(JWKS_URI.parameterName(), "give exactly one of jwks-uri and jwks-file", null);
+        String issuersFile = get.apply(ISSUERS);
+        List<TrustedIssuer> trustedIssuers;
+        if (issuersFile == null) {
+            if (get.apply(ISSUER) == null) {
+                throw new BadParameter(ISSUER.parameterName(), "is required (or issuers, naming an issuers file)", null);
+            }
+            trustedIssuers = List.of(trustedIssuer(get, false));
+        } else {
+            for (FilterParameter perIssuer : IssuersFile.PER_ISSUER) {
+                if (perIssuer != ISSUERS && !IssuersFile.DEFAULTS.contains(perIssuer) && get.apply(perIssuer) != null) {
+                    throw new BadParameter(perIssuer.parameterName(), "is set for each issuer in the issuers file ("
+                            + issuersFile + ") when issuers is given", null);
+                }
+            }
+            String text = build(ISSUERS, () -> loadText(issuersFile, context));
+            trustedIssuers = build(ISSUERS, () -> IssuersFile.parse(text, issuersFile));
         }
-        FilterParameter keySource = jwksUri != null ? JWKS_URI : JWKS_FILE;
-        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile): each checks its own value.
-        TrustedIssuer.Builder<?> trusted = jwksUri != null
-                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
-                : build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)));
-        String audiences = required(get, AUDIENCE);
-        apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
-        ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
-        ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
-        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
-        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
-        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
-        // accepted algorithm): every single value was checked by the setter that took it.
-        TrustedIssuer trustedIssuer = build(keySource, trusted::build);
 
-        TokenVerifier.Builder verifier = TokenVerifier.newBuilder().trust(trustedIssuer);
+        TokenVerifier.Builder verifier = TokenVerifier.newBuilder();
+        trustedIssuers.forEach(verifier::trust);
         ifSet(get, SCOPE_CLAIMS, v -> verifier.scopeClaims(list(v)));
         ifSet(get, TENANT_CLAIM, verifier::tenantClaim);
         ifSet(get, REALM_CLAIM, verifier::realmClaim);
@@ -264,7 +263,8 @@ final class FilterSettings {
         }
         ifSet(get, SENDER_CONSTRAINED, v -> engine.requireSenderConstraint(senderConstrained(v)));
 
-        Builder settings = newBuilder().enforcer(engine.build()).issuers(List.of(issuer));
+        Builder settings = newBuilder().enforcer(engine.build())
+                .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
         ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
@@ -275,6 +275,74 @@ final class FilterSettings {
             }
         });
         return settings.build();
+    }
+
+    /**
+     * One trusted issuer from these parameters: {@code issuer}, its key source ({@code jwks-uri}, {@code jwks-file},
+     * or neither for discovery), {@code audience}, {@code algorithms}, {@code clock-skew}, {@code strict-token-type},
+     * {@code signature-provider}, and, when {@code claimNames}, its own {@code scope-claims}, {@code tenant-claim} and
+     * {@code realm-claim} (an issuers-file entry; the single issuer leaves them to the verifier).
+     *
+     * @throws BadParameter naming the parameter and why
+     */
+    static TrustedIssuer trustedIssuer(Function<FilterParameter, String> get, boolean claimNames) {
+        String issuer = required(get, ISSUER);
+        String jwksUri = get.apply(JWKS_URI);
+        String jwksFile = get.apply(JWKS_FILE);
+        if (jwksUri != null && jwksFile != null) {
+            throw new BadParameter(JWKS_URI.parameterName(), "give at most one of jwks-uri and jwks-file", null);
+        }
+        // Neither: the JWKS URI is discovered from the issuer's metadata (OpenID Connect Discovery, RFC 8414).
+        FilterParameter keySource = jwksUri != null ? JWKS_URI : jwksFile != null ? JWKS_FILE : ISSUER;
+        // One entry point per key source (TrustedIssuer.jwksUri / jwksFile / discovery): each checks its own value.
+        TrustedIssuer.Builder<?> trusted = jwksUri != null
+                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+                : jwksFile != null ? build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)))
+                : build(ISSUER, () -> TrustedIssuer.discovery(issuer));
+        String audiences = required(get, AUDIENCE);
+        apply(AUDIENCE, () -> trusted.audiences(list(audiences)));
+        ifSet(get, ALGORITHMS, v -> trusted.algorithms(list(v)));
+        ifSet(get, CLOCK_SKEW, v -> trusted.clockSkew(duration(v)));
+        ifSet(get, STRICT_TOKEN_TYPE, v -> trusted.strictTokenType(bool(v)));
+        ifSet(get, SIGNATURE_PROVIDER, trusted::signatureProvider);
+        if (claimNames) {
+            ifSet(get, SCOPE_CLAIMS, v -> trusted.scopeClaims(list(v)));
+            ifSet(get, TENANT_CLAIM, trusted::tenantClaim);
+            ifSet(get, REALM_CLAIM, trusted::realmClaim);
+        }
+        // What build() still checks is the key source itself (plain http off a loopback host, keys of no
+        // accepted algorithm): every single value was checked by the setter that took it.
+        return build(keySource, trusted::build);
+    }
+
+    /** The text of a web-app resource ({@code /WEB-INF/...}), a {@code classpath:} resource, or a file. */
+    private static String loadText(String name, ServletContext context) {
+        try {
+            if (context != null && name.startsWith("/")) {
+                try (InputStream in = context.getResourceAsStream(name)) {
+                    if (in != null) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            if (name.startsWith("classpath:")) {
+                String resource = name.substring("classpath:".length());
+                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("no class-path resource " + resource);
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            Path file = Path.of(name);
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("nothing readable at " + name
+                        + " (a web-app resource such as /WEB-INF/issuers.properties, classpath:..., or a file)");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("cannot read " + name + ": " + e.getClass().getSimpleName(), e);
+        }
     }
 
     private static RoutePolicy loadPolicy(String name, ServletContext context) {

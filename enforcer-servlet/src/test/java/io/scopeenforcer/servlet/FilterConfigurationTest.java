@@ -85,7 +85,15 @@ class FilterConfigurationTest {
                 bad("missing policy", p -> p.remove("policy"), "policy"),
                 bad("both jwks-uri and jwks-file", p -> p.put("jwks-file", file("keys.json",
                         IDP.publicJwkSet().toString()).toString()), "jwks-file"),
-                bad("neither jwks-uri nor jwks-file", p -> p.remove("jwks-uri"), "jwks-uri"),
+                // Neither jwks-uri nor jwks-file: discovery, whose issuer must be a URL to fetch metadata from.
+                bad("discovery issuer not a URL", p -> {
+                    p.remove("jwks-uri");
+                    p.put("issuer", "idp");
+                }, "issuer"),
+                bad("discovery issuer plain http off loopback", p -> {
+                    p.remove("jwks-uri");
+                    p.put("issuer", "http://idp.example.test");
+                }, "issuer"),
                 bad("jwks-uri not http", p -> p.put("jwks-uri", "ftp://idp.example.test/jwks"), "jwks-uri"),
                 bad("jwks-uri not a URI", p -> p.put("jwks-uri", "http://idp example/jwks"), "jwks-uri"),
                 bad("jwks-uri plain http off loopback", p -> p.put("jwks-uri", "http://idp.example.test/jwks"),

@@ -361,6 +361,8 @@ final class FilterServer implements AutoCloseable {
             }
             Object token = req.getAttribute(ScopeEnforcementFilter.TOKEN_ATTRIBUTE);
             out.append("subject=").append(token instanceof VerifiedToken t ? t.subject() : "").append('\n');
+            out.append("tenant=").append(token instanceof VerifiedToken t ? Objects.toString(t.tenant(), "") : "")
+                    .append('\n');
             resp.setStatus(200);
             resp.setContentType("text/plain;charset=utf-8");
             resp.getWriter().write(out.toString());

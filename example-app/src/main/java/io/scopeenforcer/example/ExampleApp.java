@@ -121,6 +121,14 @@ public final class ExampleApp {
             parameters.put("resource-metadata", base);
         }
         parameters.putAll(options.filterParameters());
+        if (devIssuer == null && !parameters.containsKey("resource-metadata")) {
+            // RFC 9728 whatever the issuer: this API's identifier is its first audience when that is a URL.
+            String resource = firstUrlAudience(parameters.containsKey("issuers")
+                    ? firstAudienceInFile(parameters.get("issuers")) : parameters.get("audience"));
+            if (resource != null) {
+                parameters.put("resource-metadata", resource);
+            }
+        }
 
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
@@ -161,6 +169,57 @@ public final class ExampleApp {
             }
         }
         return new Running(server, port, options, devIssuer, effective, webapp.getServletContext());
+    }
+
+    /**
+     * The first of these comma-separated audiences when it is an absolute http(s) URL without query or fragment (an
+     * RFC 9728 resource identifier, §1.2); null otherwise, and then no metadata is served unless asked for.
+     */
+    static String firstUrlAudience(String audiences) {
+        if (audiences == null) {
+            return null;
+        }
+        String first = audiences.split(",", -1)[0].strip();
+        try {
+            URI uri = new URI(first);
+            boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+            return http && uri.getRawAuthority() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    ? first : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The {@code audience} of the first issuer of an issuers file ({@code issuer.<name>.audience}), or null when the
+     * file cannot be read here (the filter then reports it) or names none.
+     */
+    static String firstAudienceInFile(String file) {
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        String first = null;
+        for (String line : lines) {
+            String text = line.strip();
+            int equals = text.indexOf('=');
+            if (text.startsWith("#") || equals < 0 || !text.startsWith("issuer.")) {
+                continue;
+            }
+            String key = text.substring(0, equals).strip();
+            int dot = key.indexOf('.', "issuer.".length());
+            if (dot < 0) {
+                continue;
+            }
+            String name = key.substring("issuer.".length(), dot);
+            first = first == null ? name : first;
+            if (name.equals(first) && key.substring(dot + 1).equals("audience")) {
+                return text.substring(equals + 1).strip();
+            }
+        }
+        return null;
     }
 
     /** {@code webapp/} on the class path: a directory in target/classes, a directory entry in the fat jar. */
@@ -281,9 +340,16 @@ public final class ExampleApp {
             }
             b.append(" (filter: ").append(parameters.getOrDefault("mode", "enforcing")).append(" mode, policy ")
                     .append(parameters.get("policy")).append(")\n");
+            if (devIssuer == null && parameters.containsKey("issuers")) {
+                b.append("Trusting the issuers of ").append(parameters.get("issuers"))
+                        .append(". The development issuer is off.\n");
+                b.append("Ctrl-C stops it.");
+                return b.toString();
+            }
             if (devIssuer == null) {
                 b.append("Trusting issuer ").append(parameters.get("issuer")).append(" (keys: ")
-                        .append(parameters.getOrDefault("jwks-uri", parameters.get("jwks-file")))
+                        .append(parameters.getOrDefault("jwks-uri", parameters.getOrDefault("jwks-file",
+                                "discovered from its metadata")))
                         .append("; audiences: ").append(parameters.get("audience"))
                         .append("). The development issuer is off.\n");
                 b.append("Ctrl-C stops it.");

@@ -1,5 +1,7 @@
 package io.scopeenforcer.example;
 
+import io.scopeenforcer.example.issuer.AuthorizationEndpoint;
+import io.scopeenforcer.example.issuer.DemoServlet;
 import io.scopeenforcer.example.issuer.DevIssuer;
 import io.scopeenforcer.example.issuer.DevIssuerOffServlet;
 import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
@@ -64,11 +66,18 @@ final class LauncherSettings implements ServletContainerInitializer {
         });
         if (devIssuer == null) {
             ServletRegistration.Dynamic off = context.addServlet("dev-issuer-off", new DevIssuerOffServlet());
-            off.addMapping(TokenEndpoint.PATH, IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH);
+            off.addMapping(TokenEndpoint.PATH, IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
+                    AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH, AuthorizationEndpoint.CONSENT_PATH,
+                    DemoServlet.PATH, DemoServlet.CALLBACK_PATH);
         } else {
             context.addServlet("dev-token-endpoint", new TokenEndpoint(devIssuer)).addMapping(TokenEndpoint.PATH);
             context.addServlet("dev-issuer-documents", new IssuerMetadataServlet(devIssuer))
                     .addMapping(IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH);
+            context.addServlet("dev-authorization-endpoint", new AuthorizationEndpoint(devIssuer))
+                    .addMapping(AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH,
+                            AuthorizationEndpoint.CONSENT_PATH);
+            context.addServlet("dev-demo-client", new DemoServlet(devIssuer))
+                    .addMapping(DemoServlet.PATH, DemoServlet.CALLBACK_PATH);
         }
     }
 }

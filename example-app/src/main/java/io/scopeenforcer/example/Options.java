@@ -33,8 +33,12 @@ final class Options {
               --port=N             port to listen on (default 8080; 0 picks a free one)
               --host=ADDRESS       address to listen on (default localhost; 0.0.0.0 for every interface)
               --token-ttl=SECONDS  lifetime of development-issuer access tokens (default 300)
-              --issuer=URL --jwks-uri=URL|--jwks-file=PATH --audience=A,B
-                                   trust this issuer instead; the development issuer is off
+              --issuer=URL [--jwks-uri=URL|--jwks-file=PATH] --audience=A,B
+                                   trust this issuer instead; the development issuer is off;
+                                   without --jwks-uri or --jwks-file its keys are found from
+                                   its metadata (/.well-known/openid-configuration)
+              --issuers=PATH       trust the issuers of this file (issuer.<name>.<setting>=value
+                                   lines, see README); the development issuer is off
               --<filter parameter>=VALUE
                                    overrides web.xml: %s""".formatted(String.join(", ", FILTER_PARAMETERS));
 
@@ -92,6 +96,18 @@ final class Options {
         String ttlText = values.remove("token-ttl");
         Duration ttl = ttlText == null ? DEFAULT_TOKEN_TTL : tokenTtl(ttlText);
 
+        if (values.containsKey("issuers")) {
+            for (String single : List.of("issuer", "jwks-uri", "jwks-file", "audience")) {
+                if (values.containsKey(single)) {
+                    throw new UsageException("--issuers replaces --" + single + " (each issuer's settings are in"
+                            + " the issuers file)");
+                }
+            }
+            if (ttlText != null) {
+                throw new UsageException("--token-ttl is for the development issuer, which --issuers turns off");
+            }
+            return new Options(port, host, ttl, values);
+        }
         boolean external = values.containsKey("issuer");
         boolean jwksUri = values.containsKey("jwks-uri");
         boolean jwksFile = values.containsKey("jwks-file");
@@ -106,8 +122,9 @@ final class Options {
                         + " issuer is on");
             }
         } else {
-            if (jwksUri == jwksFile) {
-                throw new UsageException("--issuer needs exactly one of --jwks-uri and --jwks-file");
+            // Neither: the filter discovers the JWKS URI from the issuer's metadata (OpenID Connect, RFC 8414).
+            if (jwksUri && jwksFile) {
+                throw new UsageException("--issuer takes at most one of --jwks-uri and --jwks-file");
             }
             if (!values.containsKey("audience")) {
                 throw new UsageException("--issuer needs --audience (the audiences its tokens must carry)");
@@ -134,9 +151,9 @@ final class Options {
         return tokenTtl;
     }
 
-    /** True unless {@code --issuer} was given. */
+    /** True unless {@code --issuer} or {@code --issuers} was given. */
     boolean devIssuer() {
-        return !filterParameters.containsKey("issuer");
+        return !filterParameters.containsKey("issuer") && !filterParameters.containsKey("issuers");
     }
 
     /** The filter parameters given on the command line, in order; they override {@code web.xml}. */

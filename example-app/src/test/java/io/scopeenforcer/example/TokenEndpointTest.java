@@ -83,8 +83,8 @@ class TokenEndpointTest {
                 Arguments.of("empty grant_type", basic("paas-reader", "grant_type="), 400, "invalid_request"),
                 Arguments.of("password grant", basic("paas-reader", "grant_type=password&username=a&password=b"),
                         400, "unsupported_grant_type"),
-                Arguments.of("authorization_code grant", basic("paas-reader", "grant_type=authorization_code&code=x"),
-                        400, "unsupported_grant_type"),
+                Arguments.of("authorization_code grant, client_credentials client",
+                        basic("paas-reader", "grant_type=authorization_code&code=x"), 400, "unauthorized_client"),
                 Arguments.of("refresh without refresh_token", basic("paas-reader", "grant_type=refresh_token"),
                         400, "invalid_request"),
                 Arguments.of("unknown refresh_token", basic("paas-reader", "grant_type=refresh_token&refresh_token=x"),
@@ -242,7 +242,7 @@ class TokenEndpointTest {
     }
 
     @Test
-    void refreshWhenUsedThenRotatedAndOldOneRefused() {
+    void refreshWhenUsedThenRotatedAndReplayRevokesTheChain() {
         Map<String, Object> first = api.grant("paas-reader", PAAS_READ + " offline_access");
         String refresh1 = (String) first.get("refresh_token");
         assertNotNull(refresh1);
@@ -261,7 +261,8 @@ class TokenEndpointTest {
         assertEquals(400, replay.statusCode());
         assertEquals("invalid_grant", Api.json(replay).get("error"));
 
-        assertEquals(200, refresh("paas-reader", refresh2, null).statusCode(), "the rotated token works once");
+        // RFC 9700 §4.14.2: the replay revoked the whole chain, its live token too.
+        assertEquals(400, refresh("paas-reader", refresh2, null).statusCode(), "the chain is revoked after a replay");
     }
 
     @Test
@@ -335,7 +336,8 @@ class TokenEndpointTest {
         assertEquals(api.base().toString(), get.apply("issuer"));
         assertEquals(api.base() + TokenEndpoint.PATH, get.apply("token_endpoint"));
         assertEquals(api.base() + "/.well-known/jwks.json", get.apply("jwks_uri"));
-        assertEquals(List.of("client_credentials", "refresh_token"), get.apply("grant_types_supported"));
+        assertEquals(List.of("client_credentials", "refresh_token", "authorization_code"),
+                get.apply("grant_types_supported"));
         assertTrue(((List<?>) get.apply("scopes_supported")).contains("urn:opc:idm:__myscopes__"));
     }
 

@@ -32,6 +32,18 @@ public final class DemoClients {
             client("acme-auditor", "applications:read groups:read identities:read", false, "acme", "*"),
             client("globex-console", "applications:read applications:create", false, "globex", "main"));
 
+    /**
+     * The authorization-code clients (README "Demo clients"), which act for a signed-in user: confidential
+     * {@code acme-web} (secret {@code acme-web-secret}) and public {@code paas-cli} (no secret; PKCE is what
+     * binds its code to it). Not in {@link #ALL}: they have no {@code client_credentials} grant.
+     */
+    public static final ClientRegistration ACME_WEB = client("acme-web", "tenants:read realms:read applications:read"
+            + " applications:create applications:update applications:delete groups:read groups:update identities:read",
+            true, null, null);
+    /** The public command-line client of the loopback redirect (RFC 8252 §7.3); see {@link #ACME_WEB}. */
+    public static final ClientRegistration PAAS_CLI = client("paas-cli",
+            "urn:opc:resource:consumer:paas::read urn:opc:resource:consumer:paas:stack::all", true, null, null);
+
     private static final Map<String, ClientRegistration> BY_ID = index();
     /** Compared against when the client id is unknown, so that an unknown id costs what a wrong secret does. */
     private static final byte[] NO_SECRET = sha256("\0no client\0");
@@ -69,6 +81,9 @@ public final class DemoClients {
     private static Map<String, ClientRegistration> index() {
         Map<String, ClientRegistration> byId = new LinkedHashMap<>();
         ALL.forEach(c -> byId.put(c.clientId(), c));
+        // A confidential authorization-code client authenticates like the others; paas-cli is public and has
+        // no secret, so it is not here and no secret authenticates it.
+        byId.put(ACME_WEB.clientId(), ACME_WEB);
         return Map.copyOf(byId);
     }
 

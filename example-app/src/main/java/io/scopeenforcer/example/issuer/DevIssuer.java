@@ -39,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The development issuer (docs/architecture.md §12): a fresh ES256 key per start, access tokens ({@code typ: at+jwt}) for the
  * demo clients, scopes negotiated by {@link Negotiator} (docs/architecture.md §6), and rotating refresh tokens kept in memory.
- * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead.
+ * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead. Users
+ * ({@link Directory}) get tokens through the authorization-code flow ({@link CodeFlow}, {@link AuthorizationEndpoint});
+ * each original grant starts a refresh-token family, which a replayed refresh token or code revokes whole.
  *
  * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
  * consumed with an atomic remove, so a refresh token works once even under concurrent use.
@@ -60,12 +62,26 @@ public final class DevIssuer {
     private final Negotiator negotiator;
     private final String jwksJson;
     private final String metadataJson;
+    private final CodeFlow codeFlow;
     private final SecureRandom random = new SecureRandom();
     /** SHA-256 of the refresh token → its grant: a heap dump shows no usable refresh token. */
     private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
 
-    /** What a refresh token stands for: the client and the scope of the original grant, which rotation keeps. */
-    private record RefreshGrant(String clientId, ScopeSet scope, Instant expiresAt) {
+    /**
+     * Refresh tokens already rotated away (digest → family): presenting one again means two parties hold the
+     * chain, so the whole family is revoked (RFC 9700 §4.14.2).
+     */
+    private final Map<String, RotatedToken> rotatedRefreshTokens = new ConcurrentHashMap<>();
+
+    /**
+     * What a refresh token stands for: the client and the scope of the original grant, which rotation keeps; the
+     * family (one per original grant, kept by rotation); the user it acts for (null for a client's own grant).
+     */
+    private record RefreshGrant(String clientId, ScopeSet scope, Instant expiresAt, String family,
+                                Directory.User user) {
+    }
+
+    private record RotatedToken(String family, Instant expiresAt) {
     }
 
     /** The token endpoint's answer: HTTP status and JSON body (a token response or an RFC 6749 §5.2 error). */
@@ -109,6 +125,22 @@ public final class DevIssuer {
         this.negotiator = Negotiator.newBuilder().catalog(CATALOG).resourceServerAudience(issuer).build();
         this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
         this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
+        this.codeFlow = new CodeFlow(this, clock);
+    }
+
+    /** The issuer identifier, {@code iss} of its tokens and of its authorization responses (RFC 9207). */
+    String issuer() {
+        return issuer;
+    }
+
+    /** The scope rules, shared by every grant. */
+    Negotiator negotiator() {
+        return negotiator;
+    }
+
+    /** The authorization-code flow's state: browser sessions, pending requests and codes. */
+    CodeFlow codeFlow() {
+        return codeFlow;
     }
 
     /** How long its access tokens last. */
@@ -133,7 +165,33 @@ public final class DevIssuer {
             return Outcome.error(400, refused.error(), refused.description());
         }
         NegotiationResult.Granted granted = (NegotiationResult.Granted) result;
-        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null);
+        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, null, newFamily());
+    }
+
+    /**
+     * The tokens of an {@code authorization_code} grant (RFC 6749 §4.1.4): an access token for {@code user}
+     * ({@code sub}, {@code bi_t}, {@code bi_r} from the user) and, when the grant has {@code offline_access}, a
+     * refresh token of the new family {@code family}, which {@link #revokeFamily} ends.
+     */
+    Outcome authorizationCode(ClientRegistration client, NegotiationResult.Granted granted, Directory.User user,
+                              String family) {
+        Objects.requireNonNull(user, "user");
+        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, user, family);
+    }
+
+    /** A new refresh-token family id: one per original grant. */
+    String newFamily() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64URL.encode(bytes).toString();
+    }
+
+    /**
+     * Revokes every refresh token of {@code family}, live or rotated (a reused code, RFC 6749 §4.1.2; a reused
+     * refresh token, RFC 9700 §4.14.2). Access tokens are self-contained JWTs and end at their {@code exp}.
+     */
+    void revokeFamily(String family) {
+        refreshTokens.values().removeIf(g -> g.family().equals(family));
     }
 
     /**
@@ -146,6 +204,12 @@ public final class DevIssuer {
         RefreshGrant grant = refreshTokens.get(handle);
         Instant now = clock.instant();
         if (grant == null) {
+            RotatedToken rotated = rotatedRefreshTokens.get(handle);
+            if (rotated != null) {
+                // Reuse after rotation: the token was stolen or the client is confused; either way no one may
+                // go on with this chain (RFC 9700 §4.14.2).
+                revokeFamily(rotated.family());
+            }
             return invalidGrant("the refresh token is unknown, used or expired");
         }
         if (!grant.expiresAt().isAfter(now)) {
@@ -174,23 +238,27 @@ public final class DevIssuer {
             scope = subset.contains(Scope.OFFLINE_ACCESS) ? requestedScope
                     : requestedScope + " " + Scope.OFFLINE_ACCESS;
         }
-        NegotiationResult result = negotiator.negotiate(scope, client);
+        // A user's grant is negotiated against the user's scopes again: a role taken away stops the refresh.
+        NegotiationResult result = grant.user() == null ? negotiator.negotiate(scope, client)
+                : negotiator.negotiate(scope, client, grant.user().authorizedScopes());
         if (result instanceof NegotiationResult.Refused refused) {
             return Outcome.error(400, refused.error(), refused.description());
         }
         if (!refreshTokens.remove(handle, grant)) {
             return invalidGrant("the refresh token is unknown, used or expired");
         }
-        return issue(client, (NegotiationResult.Granted) result, grant.scope());
+        rotatedRefreshTokens.put(handle, new RotatedToken(grant.family(), grant.expiresAt()));
+        return issue(client, (NegotiationResult.Granted) result, grant.scope(), grant.user(), grant.family());
     }
 
     /** Signs an access token for the grant and, when {@code refreshScope} is not null, makes a refresh token. */
-    private Outcome issue(ClientRegistration client, NegotiationResult.Granted granted, ScopeSet refreshScope) {
+    private Outcome issue(ClientRegistration client, NegotiationResult.Granted granted, ScopeSet refreshScope,
+                          Directory.User user, String family) {
         Instant now = clock.instant();
         Date issuedAt = Date.from(now);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
-                .subject(client.clientId())
+                .subject(user == null ? client.clientId() : user.name())
                 .claim("client_id", client.clientId())
                 .audience(new ArrayList<>(granted.audiences()))
                 .issueTime(issuedAt)
@@ -198,8 +266,14 @@ public final class DevIssuer {
                 .expirationTime(Date.from(now.plus(accessTokenTtl)))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", granted.scopes().toSpaceDelimited());
-        client.tenant().ifPresent(t -> claims.claim("bi_t", t));
-        client.realm().ifPresent(r -> claims.claim("bi_r", r));
+        if (user == null) {
+            client.tenant().ifPresent(t -> claims.claim("bi_t", t));
+            client.realm().ifPresent(r -> claims.claim("bi_r", r));
+        } else if (user.tenant() != null) {
+            // A user's token is bound where the user belongs, whatever the client's registration says.
+            claims.claim("bi_t", user.tenant());
+            claims.claim("bi_r", user.realm());
+        }
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType("at+jwt"))
                 .keyID(key.getKeyID())
@@ -219,20 +293,25 @@ public final class DevIssuer {
         body.put("expires_in", accessTokenTtl.toSeconds());
         body.put("scope", granted.scopes().toSpaceDelimited());
         if (refreshScope != null) {
-            body.put("refresh_token", newRefreshToken(client, refreshScope, now));
+            body.put("refresh_token", newRefreshToken(client, refreshScope, now, family, user));
         }
         return new Outcome(200, body);
     }
 
-    private String newRefreshToken(ClientRegistration client, ScopeSet scope, Instant now) {
+    private String newRefreshToken(ClientRegistration client, ScopeSet scope, Instant now, String family,
+                                   Directory.User user) {
         if (refreshTokens.size() > 10_000) {
             // A demo keeps tokens in memory; drop the expired ones before the map grows without bound.
             refreshTokens.values().removeIf(g -> !g.expiresAt().isAfter(now));
         }
+        if (rotatedRefreshTokens.size() > 10_000) {
+            rotatedRefreshTokens.values().removeIf(r -> !r.expiresAt().isAfter(now));
+        }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64URL.encode(bytes).toString();
-        refreshTokens.put(digest(token), new RefreshGrant(client.clientId(), scope, now.plus(REFRESH_TOKEN_TTL)));
+        refreshTokens.put(digest(token), new RefreshGrant(client.clientId(), scope, now.plus(REFRESH_TOKEN_TTL),
+                family, user));
         return token;
     }
 
@@ -240,7 +319,8 @@ public final class DevIssuer {
         return Outcome.error(400, "invalid_grant", description);
     }
 
-    private static String digest(String token) {
+    /** Base64url SHA-256 of a token or code: what the in-memory maps key on. */
+    static String digest(String token) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return Base64URL.encode(hash).toString();
@@ -254,10 +334,16 @@ public final class DevIssuer {
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + TokenEndpoint.PATH);
         m.put("jwks_uri", issuer + IssuerMetadataServlet.JWKS_PATH);
-        m.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        // RFC 8414 requires the member; without an authorization endpoint there is no response type to list.
-        m.put("response_types_supported", List.of());
+        m.put("authorization_endpoint", issuer + AuthorizationEndpoint.PATH);
+        m.put("grant_types_supported", List.of("client_credentials", "refresh_token", "authorization_code"));
+        // "none": the public paas-cli sends its client_id only; PKCE binds its code to it (RFC 7636).
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query"));
+        // S256 only: plain would put the verifier itself in the front channel (RFC 7636 §4.2, RFC 9700 §2.1.1).
+        m.put("code_challenge_methods_supported", List.of("S256"));
+        // RFC 9207: the redirect carries iss, so a client talking to several issuers can tell them apart.
+        m.put("authorization_response_iss_parameter_supported", true);
         m.put("scopes_supported", new ArrayList<>(CATALOG.values()));
         return m;
     }

@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /oauth2/v1/token} of the development issuer (RFC 6749 §3.2): {@code client_credentials} and
- * {@code refresh_token} grants, client authentication by HTTP Basic or form parameters, errors as RFC 6749
- * §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
+ * {@code POST /oauth2/v1/token} of the development issuer (RFC 6749 §3.2): {@code client_credentials},
+ * {@code refresh_token} and {@code authorization_code} (with the PKCE {@code code_verifier}, RFC 7636) grants,
+ * client authentication by HTTP Basic or form parameters (the public {@code paas-cli} by its {@code client_id}
+ * alone), errors as RFC 6749 §5.2 JSON. Checks run in this order: request shape ({@code invalid_request}), client authentication
  * ({@code invalid_client}), grant type ({@code invalid_request} / {@code unsupported_grant_type}), then the
  * grant ({@code invalid_grant}, {@code invalid_scope}). The body is read and decoded here ({@link FormBody}),
  * never through the container's {@code getParameter}, so a malformed body is an {@code invalid_request} like any
@@ -33,7 +34,7 @@ public final class TokenEndpoint extends HttpServlet {
 
     /** Parameters named in error descriptions; any other name is the client's text and is not echoed. */
     private static final Set<String> KNOWN = Set.of("grant_type", "scope", "refresh_token", "client_id",
-            "client_secret");
+            "client_secret", "code", "redirect_uri", "code_verifier");
 
     private final transient DevIssuer issuer;
 
@@ -116,7 +117,14 @@ public final class TokenEndpoint extends HttpServlet {
         String scope = single(parameters, "scope");
         switch (grantType) {
             case "client_credentials":
+                if (issuer.codeFlow().isBrowserClient(client)) {
+                    // RFC 6749 §5.2: acme-web and paas-cli act for users only.
+                    return DevIssuer.Outcome.error(400, "unauthorized_client",
+                            "this client may use authorization_code and refresh_token only");
+                }
                 return issuer.clientCredentials(client, scope);
+            case "authorization_code":
+                return authorizationCode(client, parameters);
             case "refresh_token":
                 String refreshToken = single(parameters, "refresh_token");
                 if (refreshToken == null) {
@@ -125,8 +133,22 @@ public final class TokenEndpoint extends HttpServlet {
                 return issuer.refresh(client, refreshToken, scope);
             default:
                 return DevIssuer.Outcome.error(400, "unsupported_grant_type",
-                        "this issuer supports client_credentials and refresh_token");
+                        "this issuer supports client_credentials, authorization_code and refresh_token");
         }
+    }
+
+    /** RFC 6749 §4.1.3 with RFC 7636 §4.5: code, redirect_uri and code_verifier are all required here. */
+    private DevIssuer.Outcome authorizationCode(ClientRegistration client, Map<String, List<String>> parameters) {
+        if (!issuer.codeFlow().isBrowserClient(client)) {
+            return DevIssuer.Outcome.error(400, "unauthorized_client", "this client may not use authorization_code");
+        }
+        for (String name : List.of("code", "redirect_uri", "code_verifier")) {
+            if (single(parameters, name) == null) {
+                return invalidRequest(name + " is missing");
+            }
+        }
+        return issuer.codeFlow().redeem(client, single(parameters, "code"), single(parameters, "redirect_uri"),
+                single(parameters, "code_verifier"));
     }
 
     /** A client, or the error that ends the request. */
@@ -154,6 +176,10 @@ public final class TokenEndpoint extends HttpServlet {
                 return failed(invalidClient("the Basic credentials are not base64 of id:secret"));
             }
         } else {
+            if (formSecret == null && DemoClients.PAAS_CLI.clientId().equals(formId)) {
+                // A public client (RFC 6749 §2.1): it has no secret and names itself; PKCE binds its code to it.
+                return new Authentication(DemoClients.PAAS_CLI, null);
+            }
             if (formId == null || formSecret == null) {
                 return failed(invalidClient("client authentication is required"));
             }
