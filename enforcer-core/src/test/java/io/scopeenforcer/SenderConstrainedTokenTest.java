@@ -145,6 +145,12 @@ class SenderConstrainedTokenTest {
                     return Request.dpop(token, "GET", "/me", DpopProofs.proof(ED_KEY, "GET", ORIGIN + "/me", token, NOW)
                             .signedBy(DpopProofs.newEd25519Key()).sign());
                 }, "the DPoP proof's signature is invalid"),
+                badProof("an RSA key of 1024 bits", () -> {
+                    RSAKey weak = weakRsaKey();
+                    String token = boundToken(weak);
+                    return Request.dpop(token, "GET", "/me",
+                            DpopProofs.proof(weak, "GET", ORIGIN + "/me", token, NOW).sign());
+                }, "the DPoP proof's jwk does not fit its alg"),
                 badProof("alg EdDSA with an EC jwk", me(p -> p.header("alg", "EdDSA")),
                         "the DPoP proof's jwk does not fit its alg"),
                 allowed("a public route looks at no proof", () -> Request.dpop(boundToken(KEY), "GET", "/health")),
@@ -250,6 +256,28 @@ class SenderConstrainedTokenTest {
         if (reason == Decision.Reason.INVALID_TOKEN && deny.tokenFailure() != TokenFailure.MALFORMED) {
             assertEquals(TokenFailure.SENDER_BINDING, deny.tokenFailure());
         }
+    }
+
+    static RSAKey weakRsaKey() {
+        try {
+            return new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).generate();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void decideWhenTokenAllowedAndCachedThenEveryLaterRequestStillProvesTheKey() {
+        String token = boundToken(KEY);
+        assertInstanceOf(Decision.Allow.class, Request.dpop(token, "GET", "/me", proof(token).sign()).decideOn(ENGINE));
+        assertInstanceOf(Decision.Allow.class, Request.dpop(token, "GET", "/me", proof(token).sign()).decideOn(ENGINE));
+        // The token and its decision are cached now: the binding is still checked before either is used.
+        assertEquals(Decision.Reason.INVALID_TOKEN,
+                ((Decision.Deny) ENGINE.decide("Bearer " + token, "GET", "/me")).reason());
+        assertEquals("a DPoP proof is required",
+                ((Decision.Deny) Request.dpop(token, "GET", "/me").decideOn(ENGINE)).description());
+        assertEquals("the DPoP proof's htu is not the request URI", ((Decision.Deny) Request.dpop(token, "GET",
+                "/paas/x/y", proof(token).sign()).decideOn(ENGINE)).description());
     }
 
     @Test
