@@ -160,6 +160,28 @@ class DpopHttpTest {
     }
 
     @Test
+    void requestWhenProofRefusedThenOneAuditLineWithoutProofOrToken() {
+        String token = boundToken(KEY);
+        String proof = proof(token).claim("htm", "DELETE").sign();
+        try (AuditLog log = AuditLog.capture()) {
+            Reply reply = server.send(Request.of("GET", "/me", "Authorization", "DPoP " + token, "DPoP", proof));
+            assertEquals(401, reply.status());
+            List<String> lines = log.denials();
+            assertEquals(1, lines.size(), lines::toString);
+            String line = lines.get(0);
+            assertEquals(true, line.startsWith("scope-enforcer deny: status=401 reason=invalid_dpop_proof method='GET'"
+                    + " path='/app/me' rule="), line);
+            assertEquals(true, line.endsWith(" client='test-client' subject='alice'"
+                    + " detail='the DPoP proof's htm is not the request method'"), line);
+            for (String secret : List.of(token, proof)) {
+                for (String part : secret.split("\\.")) {
+                    assertEquals(false, line.contains(part), () -> "echoed part of a secret: " + line);
+                }
+            }
+        }
+    }
+
+    @Test
     void requestWhenNoTokenThenBothChallenges() {
         Reply reply = server.get("/me");
         assertEquals(401, reply.status());
