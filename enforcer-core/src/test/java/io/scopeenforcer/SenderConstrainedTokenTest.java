@@ -47,19 +47,20 @@ class SenderConstrainedTokenTest {
     static final TestCertificates.Issued CLIENT = TestCertificates.selfSigned("client");
     static final TestCertificates.Issued OTHER_CLIENT = TestCertificates.selfSigned("other");
 
-    static Enforcer engine(boolean required, boolean dpopOn) {
+    static Enforcer engine(Enforcer.SenderConstraint constraint, boolean dpopOn) {
         Enforcer.Builder b = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "test.policy"))
                 .verifier(TokenVerifier.newBuilder().trust(IDP.trustedIssuer()).clock(CLOCK).build())
-                .requireSenderConstraint(required);
+                .senderConstraint(constraint);
         if (dpopOn) {
             b.dpop(DpopSettings.newBuilder().origin(ORIGIN).clock(CLOCK).build());
         }
         return b.build();
     }
 
-    static final Enforcer ENGINE = engine(false, true);
-    static final Enforcer REQUIRED = engine(true, true);
-    static final Enforcer DPOP_OFF = engine(false, false);
+    static final Enforcer ENGINE = engine(Enforcer.SenderConstraint.OPTIONAL, true);
+    static final Enforcer REQUIRED = engine(Enforcer.SenderConstraint.REQUIRED, true);
+    static final Enforcer DPOP_ONLY = engine(Enforcer.SenderConstraint.DPOP, true);
+    static final Enforcer DPOP_OFF = engine(Enforcer.SenderConstraint.OPTIONAL, false);
 
     static String boundToken(com.nimbusds.jose.jwk.JWK key) {
         return IDP.token().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(key))).sign();
@@ -373,6 +374,20 @@ class SenderConstrainedTokenTest {
         assertEquals(Decision.Reason.INVALID_TOKEN, deny.reason());
         assertEquals(TokenFailure.SENDER_BINDING, deny.tokenFailure());
         assertEquals(problem, deny.description());
+    }
+
+    @Test
+    void decideWhenOnlyDpopThenBearerTokensRefusedBoundOrNot() {
+        for (String token : List.of(IDP.token().sign(), certificateBoundToken(CLIENT.certificate()))) {
+            Decision.Deny deny = assertInstanceOf(Decision.Deny.class, DPOP_ONLY.decide("Bearer " + token, "GET", "/me",
+                    ProofOfPossession.certificate(CLIENT.certificate())));
+            assertEquals(TokenFailure.SENDER_BINDING, deny.tokenFailure());
+            assertEquals("a DPoP-bound token, sent with the DPoP scheme, is required", deny.description());
+        }
+        String bound = boundToken(KEY);
+        assertInstanceOf(Decision.Allow.class, Request.dpop(bound, "GET", "/me", proof(bound).sign()).decideOn(DPOP_ONLY));
+        assertEquals("senderConstraint DPOP needs dpop settings", assertThrows(IllegalStateException.class,
+                () -> engine(Enforcer.SenderConstraint.DPOP, false)).getMessage());
     }
 
     @Test
