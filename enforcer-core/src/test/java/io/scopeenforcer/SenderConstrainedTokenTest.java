@@ -281,6 +281,29 @@ class SenderConstrainedTokenTest {
                 "/paas/x/y", proof(token).sign()).decideOn(ENGINE)).description());
     }
 
+    static Stream<Arguments> deeplyNested() {
+        String header = b64("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"x\":" + "{\"a\":".repeat(1000) + "1"
+                + "}".repeat(1000) + "}");
+        String payload = b64("{\"htm\":\"GET\",\"x\":" + "[".repeat(4000) + "]".repeat(4000) + "}");
+        String good = b64("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\"}");
+        return Stream.of(Arguments.of("header", header + "." + b64("{}") + ".c2ln"),
+                Arguments.of("payload", good + "." + payload + ".c2ln"),
+                Arguments.of("array payload", good + "." + b64("[[\"htm\",\"GET\"]]") + ".c2ln"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("deeplyNested")
+    void decideWhenProofJsonHostileThenInvalidDpopProofAndNothingEscapes(String name, String proof) {
+        Decision.Deny deny = assertInstanceOf(Decision.Deny.class,
+                Request.dpop(boundToken(KEY), "GET", "/me", proof).decideOn(ENGINE));
+        assertEquals(Decision.Reason.INVALID_DPOP_PROOF, deny.reason());
+    }
+
+    private static String b64(String json) {
+        return com.nimbusds.jose.util.Base64URL.encode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
     @Test
     void decideWhenProofReplayedThenInvalidDpopProof() {
         String token = boundToken(KEY);
