@@ -48,8 +48,7 @@ public final class DpopSettings {
         this.windowSeconds = window.getSeconds();
         this.retention = retention(window);
         this.replayCache = b.replayCache != null ? b.replayCache
-                : ReplayCache.inMemory(b.replayEntries > 0 ? b.replayEntries : DEFAULT_REPLAY_CACHE_ENTRIES,
-                        retention(window));
+                : ReplayCache.inMemory(b.replayEntries > 0 ? b.replayEntries : DEFAULT_REPLAY_CACHE_ENTRIES);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
     }
 

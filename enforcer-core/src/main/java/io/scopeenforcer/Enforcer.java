@@ -47,7 +47,7 @@ public final class Enforcer {
     private final boolean cacheDecisions;
     /** DPoP proof checking (RFC 9449), or null when DPoP is off and the {@code DPoP} scheme is no token. */
     private final DpopSettings dpop;
-    private final boolean senderConstraintRequired;
+    private final SenderConstraint senderConstraint;
     private final LongAdder decisionHits = new LongAdder();
     private final LongAdder decisionMisses = new LongAdder();
 
@@ -62,7 +62,7 @@ public final class Enforcer {
         // Maintenance on the calling thread, as in TokenVerifier.
         this.cacheDecisions = b.cacheDecisions;
         this.dpop = b.dpop;
-        this.senderConstraintRequired = b.senderConstraintRequired;
+        this.senderConstraint = b.senderConstraint;
     }
 
     /** A builder. */
@@ -156,7 +156,7 @@ public final class Enforcer {
         // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
         // One field read for a bearer token without cnf: the binding checks cost nothing where there is none.
-        if (dpopScheme || verified.confirmation() != null || senderConstraintRequired) {
+        if (dpopScheme || verified.confirmation() != null || senderConstraint != SenderConstraint.OPTIONAL) {
             Decision.Deny refused = binding(verified, token, dpopScheme, method, rawPath, proof, rule);
             if (refused != null) {
                 return refused;
@@ -203,6 +203,8 @@ public final class Enforcer {
         } else if (jkt != null) {
             // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, or a thief could skip the proof.
             return unbound(verified, rule, "the token is DPoP-bound; send it with the DPoP scheme and a proof");
+        } else if (senderConstraint == SenderConstraint.DPOP) {
+            return unbound(verified, rule, "a DPoP-bound token, sent with the DPoP scheme, is required");
         }
         if (x5t != null) {
             String presented = certificateThumbprint(proof.clientCertificate());
@@ -210,7 +212,7 @@ public final class Enforcer {
                 return unbound(verified, rule, presented == null ? "the token is bound to a TLS client certificate"
                         : "the token is bound to another TLS client certificate");
             }
-        } else if (jkt == null && senderConstraintRequired) {
+        } else if (jkt == null && senderConstraint != SenderConstraint.OPTIONAL) {
             return unbound(verified, rule, "a sender-constrained token (DPoP or certificate-bound) is required");
         }
         if (checked != null && !dpop.replayCache().markUsed(checked.replayKey(), dpop.retention())) {
@@ -245,9 +247,19 @@ public final class Enforcer {
         return dpop;
     }
 
-    /** Whether tokens without a {@code cnf} binding are refused ({@link Builder#requireSenderConstraint}). */
-    public boolean senderConstraintRequired() {
-        return senderConstraintRequired;
+    /** Which tokens must be sender-constrained ({@link Builder#senderConstraint}). */
+    public SenderConstraint senderConstraint() {
+        return senderConstraint;
+    }
+
+    /** Which tokens are accepted without a proof of possession. Bound tokens are always held to their binding. */
+    public enum SenderConstraint {
+        /** Any: a token without {@code cnf} is a bearer token. The default. */
+        OPTIONAL,
+        /** Only tokens bound by {@code cnf} to a DPoP key ({@code jkt}) or a TLS client certificate ({@code x5t#S256}). */
+        REQUIRED,
+        /** Only DPoP-bound tokens sent with the {@code DPoP} scheme (RFC 9449 {@code dpop_bound_access_tokens_required}). */
+        DPOP
     }
 
     /**
@@ -379,7 +391,7 @@ public final class Enforcer {
         private boolean decisionCacheSet;
         private Duration retryAfter;
         private DpopSettings dpop;
-        private boolean senderConstraintRequired;
+        private SenderConstraint senderConstraint = SenderConstraint.OPTIONAL;
         private boolean senderConstraintSet;
 
         private Builder() {
@@ -396,12 +408,12 @@ public final class Enforcer {
         }
 
         /**
-         * Whether only sender-constrained tokens are accepted (a {@code cnf} claim with {@code jkt} or
-         * {@code x5t#S256}, proved by the request); default false. Bound tokens are always held to their binding.
+         * Which tokens must be sender-constrained; default {@link SenderConstraint#OPTIONAL}. {@code DPOP} needs
+         * {@link #dpop}. Bound tokens are always held to their binding.
          */
-        public Builder requireSenderConstraint(boolean required) {
-            Settings.once(senderConstraintSet, "requireSenderConstraint");
-            this.senderConstraintRequired = required;
+        public Builder senderConstraint(SenderConstraint constraint) {
+            Settings.once(senderConstraintSet, "senderConstraint");
+            this.senderConstraint = Objects.requireNonNull(constraint, "senderConstraint");
             this.senderConstraintSet = true;
             return this;
         }
@@ -459,6 +471,9 @@ public final class Enforcer {
             }
             if (policy == null) {
                 throw new IllegalStateException("policy is required");
+            }
+            if (senderConstraint == SenderConstraint.DPOP && dpop == null) {
+                throw new IllegalStateException("senderConstraint DPOP needs dpop settings");
             }
             return new Enforcer(this);
         }

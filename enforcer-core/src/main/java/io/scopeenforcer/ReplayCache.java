@@ -2,6 +2,7 @@ package io.scopeenforcer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,20 +25,19 @@ public interface ReplayCache {
     boolean markUsed(String key, Duration retention);
 
     /**
-     * A bounded in-memory cache (Caffeine): at most {@code maxEntries} keys, each kept for the retention its first
-     * use asked for. Full, it evicts the least recently used key early, and a proof replayed after its key was
-     * evicted is accepted again: size it above the proofs a window brings (requests per second × 2 × the window).
+     * A bounded in-memory cache (Caffeine): at most {@code maxEntries} keys, each kept for the retention its
+     * {@link #markUsed} asked for. Full, it evicts a key early, and a proof replayed after its key was evicted is
+     * accepted again: size it above the proofs a retention brings (requests per second × the retention).
      *
      * @throws IllegalArgumentException when {@code maxEntries} is below 1
      */
-    static ReplayCache inMemory(long maxEntries, Duration retention) {
+    static ReplayCache inMemory(long maxEntries) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
         }
-        Objects.requireNonNull(retention, "retention");
-        // A fixed retention: every proof is held for the same window, so expire-after-write is exact.
-        Cache<String, Boolean> seen = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries)
-                .expireAfterWrite(retention).build();
-        return (key, ignored) -> seen.asMap().putIfAbsent(key, Boolean.TRUE) == null;
+        // The value is the entry's own retention, so each key expires when its proof could no longer be accepted.
+        Cache<String, Duration> seen = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries)
+                .expireAfter(Expiry.<String, Duration>creating((key, retention) -> retention)).build();
+        return (key, retention) -> seen.asMap().putIfAbsent(key, Objects.requireNonNull(retention, "retention")) == null;
     }
 }

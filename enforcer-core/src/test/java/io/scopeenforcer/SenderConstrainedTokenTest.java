@@ -47,19 +47,20 @@ class SenderConstrainedTokenTest {
     static final TestCertificates.Issued CLIENT = TestCertificates.selfSigned("client");
     static final TestCertificates.Issued OTHER_CLIENT = TestCertificates.selfSigned("other");
 
-    static Enforcer engine(boolean required, boolean dpopOn) {
+    static Enforcer engine(Enforcer.SenderConstraint constraint, boolean dpopOn) {
         Enforcer.Builder b = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "test.policy"))
                 .verifier(TokenVerifier.newBuilder().trust(IDP.trustedIssuer()).clock(CLOCK).build())
-                .requireSenderConstraint(required);
+                .senderConstraint(constraint);
         if (dpopOn) {
             b.dpop(DpopSettings.newBuilder().origin(ORIGIN).clock(CLOCK).build());
         }
         return b.build();
     }
 
-    static final Enforcer ENGINE = engine(false, true);
-    static final Enforcer REQUIRED = engine(true, true);
-    static final Enforcer DPOP_OFF = engine(false, false);
+    static final Enforcer ENGINE = engine(Enforcer.SenderConstraint.OPTIONAL, true);
+    static final Enforcer REQUIRED = engine(Enforcer.SenderConstraint.REQUIRED, true);
+    static final Enforcer DPOP_ONLY = engine(Enforcer.SenderConstraint.DPOP, true);
+    static final Enforcer DPOP_OFF = engine(Enforcer.SenderConstraint.OPTIONAL, false);
 
     static String boundToken(com.nimbusds.jose.jwk.JWK key) {
         return IDP.token().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(key))).sign();
@@ -145,6 +146,12 @@ class SenderConstrainedTokenTest {
                     return Request.dpop(token, "GET", "/me", DpopProofs.proof(ED_KEY, "GET", ORIGIN + "/me", token, NOW)
                             .signedBy(DpopProofs.newEd25519Key()).sign());
                 }, "the DPoP proof's signature is invalid"),
+                badProof("an RSA key of 1024 bits", () -> {
+                    RSAKey weak = weakRsaKey();
+                    String token = boundToken(weak);
+                    return Request.dpop(token, "GET", "/me",
+                            DpopProofs.proof(weak, "GET", ORIGIN + "/me", token, NOW).sign());
+                }, "the DPoP proof's jwk does not fit its alg"),
                 badProof("alg EdDSA with an EC jwk", me(p -> p.header("alg", "EdDSA")),
                         "the DPoP proof's jwk does not fit its alg"),
                 allowed("a public route looks at no proof", () -> Request.dpop(boundToken(KEY), "GET", "/health")),
@@ -252,6 +259,51 @@ class SenderConstrainedTokenTest {
         }
     }
 
+    static RSAKey weakRsaKey() {
+        try {
+            return new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).generate();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void decideWhenTokenAllowedAndCachedThenEveryLaterRequestStillProvesTheKey() {
+        String token = boundToken(KEY);
+        assertInstanceOf(Decision.Allow.class, Request.dpop(token, "GET", "/me", proof(token).sign()).decideOn(ENGINE));
+        assertInstanceOf(Decision.Allow.class, Request.dpop(token, "GET", "/me", proof(token).sign()).decideOn(ENGINE));
+        // The token and its decision are cached now: the binding is still checked before either is used.
+        assertEquals(Decision.Reason.INVALID_TOKEN,
+                ((Decision.Deny) ENGINE.decide("Bearer " + token, "GET", "/me")).reason());
+        assertEquals("a DPoP proof is required",
+                ((Decision.Deny) Request.dpop(token, "GET", "/me").decideOn(ENGINE)).description());
+        assertEquals("the DPoP proof's htu is not the request URI", ((Decision.Deny) Request.dpop(token, "GET",
+                "/paas/x/y", proof(token).sign()).decideOn(ENGINE)).description());
+    }
+
+    static Stream<Arguments> deeplyNested() {
+        String header = b64("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"x\":" + "{\"a\":".repeat(1000) + "1"
+                + "}".repeat(1000) + "}");
+        String payload = b64("{\"htm\":\"GET\",\"x\":" + "[".repeat(4000) + "]".repeat(4000) + "}");
+        String good = b64("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\"}");
+        return Stream.of(Arguments.of("header", header + "." + b64("{}") + ".c2ln"),
+                Arguments.of("payload", good + "." + payload + ".c2ln"),
+                Arguments.of("array payload", good + "." + b64("[[\"htm\",\"GET\"]]") + ".c2ln"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("deeplyNested")
+    void decideWhenProofJsonHostileThenInvalidDpopProofAndNothingEscapes(String name, String proof) {
+        Decision.Deny deny = assertInstanceOf(Decision.Deny.class,
+                Request.dpop(boundToken(KEY), "GET", "/me", proof).decideOn(ENGINE));
+        assertEquals(Decision.Reason.INVALID_DPOP_PROOF, deny.reason());
+    }
+
+    private static String b64(String json) {
+        return com.nimbusds.jose.util.Base64URL.encode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
     @Test
     void decideWhenProofReplayedThenInvalidDpopProof() {
         String token = boundToken(KEY);
@@ -348,6 +400,20 @@ class SenderConstrainedTokenTest {
     }
 
     @Test
+    void decideWhenOnlyDpopThenBearerTokensRefusedBoundOrNot() {
+        for (String token : List.of(IDP.token().sign(), certificateBoundToken(CLIENT.certificate()))) {
+            Decision.Deny deny = assertInstanceOf(Decision.Deny.class, DPOP_ONLY.decide("Bearer " + token, "GET", "/me",
+                    ProofOfPossession.certificate(CLIENT.certificate())));
+            assertEquals(TokenFailure.SENDER_BINDING, deny.tokenFailure());
+            assertEquals("a DPoP-bound token, sent with the DPoP scheme, is required", deny.description());
+        }
+        String bound = boundToken(KEY);
+        assertInstanceOf(Decision.Allow.class, Request.dpop(bound, "GET", "/me", proof(bound).sign()).decideOn(DPOP_ONLY));
+        assertEquals("senderConstraint DPOP needs dpop settings", assertThrows(IllegalStateException.class,
+                () -> engine(Enforcer.SenderConstraint.DPOP, false)).getMessage());
+    }
+
+    @Test
     void decideWhenCertificateBoundTokenAndRequiredThenAccepted() {
         assertInstanceOf(Decision.Allow.class, REQUIRED.decide("Bearer " + certificateBoundToken(CLIENT.certificate()),
                 "GET", "/me", ProofOfPossession.certificate(CLIENT.certificate())));
@@ -405,10 +471,22 @@ class SenderConstrainedTokenTest {
 
     @Test
     void replayCacheWhenSameKeyTwiceThenSecondIsReplay() {
-        ReplayCache cache = ReplayCache.inMemory(10, Duration.ofMinutes(2));
+        ReplayCache cache = ReplayCache.inMemory(10);
         assertEquals(true, cache.markUsed("k", Duration.ofMinutes(2)));
         assertEquals(false, cache.markUsed("k", Duration.ofMinutes(2)));
         assertEquals(true, cache.markUsed("other", Duration.ofMinutes(2)));
-        assertThrows(IllegalArgumentException.class, () -> ReplayCache.inMemory(0, Duration.ofMinutes(1)));
+        assertEquals("maxEntries must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> ReplayCache.inMemory(0)).getMessage());
+    }
+
+    @Test
+    void replayCacheWhenRetentionPassedThenKeyForgotten() throws InterruptedException {
+        ReplayCache cache = ReplayCache.inMemory(10);
+        assertEquals(true, cache.markUsed("short", Duration.ofMillis(50)));
+        assertEquals(true, cache.markUsed("long", Duration.ofMinutes(2)));
+        Thread.sleep(200);
+        // Caffeine's clock is the system ticker: past its retention a key is gone, another one stays.
+        assertEquals(true, cache.markUsed("short", Duration.ofMillis(50)));
+        assertEquals(false, cache.markUsed("long", Duration.ofMinutes(2)));
     }
 }

@@ -163,7 +163,9 @@ public final class DpopProofs {
             } else if (signingKey instanceof OctetKeyPair okp) {
                 return input + "." + Base64URL.encode(ed25519(okp, input.getBytes(StandardCharsets.US_ASCII)));
             } else if (signingKey instanceof RSAKey rsa) {
-                signer = new RSASSASigner(rsa);
+                // Weak keys allowed here: the test needs a 1024-bit proof key to see it refused.
+                signer = new RSASSASigner(rsa.toPrivateKey(),
+                        java.util.Set.of(com.nimbusds.jose.crypto.opts.AllowWeakRSAKey.getInstance()));
                 alg = JWSAlgorithm.parse((String) header.get("alg"));
             } else {
                 signer = new ECDSASigner((ECKey) signingKey);

@@ -103,8 +103,8 @@ public enum FilterParameter {
                     + " the window"),
     /** Only sender-constrained tokens. */
     SENDER_CONSTRAINED("sender-constrained", "optional",
-            "`required` accepts only tokens bound by `cnf` to a DPoP key or a TLS client certificate; bound tokens"
-                    + " are always held to their binding"),
+            "`required` accepts only tokens bound by `cnf` to a DPoP key or a TLS client certificate, `dpop` only"
+                    + " DPoP-bound tokens (no `Bearer` challenge then); bound tokens are always held to their binding"),
     /** The proxy's client-certificate header. */
     CLIENT_CERTIFICATE_HEADER("client-certificate-header", "off",
             "behind a TLS-terminating proxy, the header it puts the client certificate in (RFC 9440 `Client-Cert`"

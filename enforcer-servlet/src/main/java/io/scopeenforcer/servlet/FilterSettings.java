@@ -84,9 +84,9 @@ final class FilterSettings {
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
         DpopSettings dpop = enforcer.dpop();
         this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl,
-                dpop == null ? null : dpop.algorithms());
+                dpop == null ? null : dpop.algorithms(), enforcer.senderConstraint() != Enforcer.SenderConstraint.DPOP);
         RoutePolicy policy = EngineAccess.policy(enforcer);
-        boolean senderConstraints = dpop != null || enforcer.senderConstraintRequired()
+        boolean senderConstraints = dpop != null || enforcer.senderConstraint() != Enforcer.SenderConstraint.OPTIONAL
                 || clientCertificateHeader != null;
         this.metadataJson = b.resource == null ? null
                 : metadata(b.resource, b.issuers != null ? b.issuers : List.of(), EngineAccess.scopesSupported(enforcer))
@@ -264,9 +264,9 @@ final class FilterSettings {
                 }
             }
         }
-        ifSet(get, SENDER_CONSTRAINED, v -> engine.requireSenderConstraint(senderConstrained(v)));
+        ifSet(get, SENDER_CONSTRAINED, v -> engine.senderConstraint(senderConstrained(v)));
 
-        Builder settings = newBuilder().enforcer(engine.build())
+        Builder settings = newBuilder().enforcer(build(SENDER_CONSTRAINED, engine::build))
                 .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
@@ -425,7 +425,7 @@ final class FilterSettings {
             out.append(",\"dpop_signing_alg_values_supported\":").append(Responses.Json.array(dpop.algorithms()));
         }
         out.append(",\"dpop_bound_access_tokens_required\":")
-                .append(dpop != null && enforcer.senderConstraintRequired());
+                .append(enforcer.senderConstraint() == Enforcer.SenderConstraint.DPOP);
         out.append(",\"tls_client_certificate_bound_access_tokens\":true");
         return out.toString();
     }
@@ -548,11 +548,12 @@ final class FilterSettings {
         };
     }
 
-    static boolean senderConstrained(String value) {
+    static Enforcer.SenderConstraint senderConstrained(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
-            case "optional" -> false;
-            case "required" -> true;
-            default -> throw new IllegalArgumentException("not optional or required: " + UntrustedText.quote(value));
+            case "optional" -> Enforcer.SenderConstraint.OPTIONAL;
+            case "required" -> Enforcer.SenderConstraint.REQUIRED;
+            case "dpop" -> Enforcer.SenderConstraint.DPOP;
+            default -> throw new IllegalArgumentException("not optional, required or dpop: " + UntrustedText.quote(value));
         };
     }
 

@@ -15,20 +15,24 @@ final class Responses {
     private final String challengePrefix;
     /** The bare {@code DPoP} challenge (RFC 9449 §7.1), or null when DPoP is off. */
     private final String dpopPrefix;
+    /** Whether a {@code Bearer} token can still be accepted, so its challenge is offered. */
+    private final boolean bearerAccepted;
 
     /**
      * @param realm the challenge's {@code realm}, or null
      * @param resourceMetadataUrl the challenge's {@code resource_metadata} (RFC 9728 §5.1), or null
      */
     Responses(String realm, String resourceMetadataUrl) {
-        this(realm, resourceMetadataUrl, null);
+        this(realm, resourceMetadataUrl, null, true);
     }
 
     /**
      * @param dpopAlgorithms the {@code algs} of the {@code DPoP} challenge, or null when DPoP is off (then only the
      *     {@code Bearer} challenge is sent)
+     * @param bearerAccepted false when only DPoP-bound tokens are accepted: no {@code Bearer} challenge then
      */
-    Responses(String realm, String resourceMetadataUrl, List<String> dpopAlgorithms) {
+    Responses(String realm, String resourceMetadataUrl, List<String> dpopAlgorithms, boolean bearerAccepted) {
+        this.bearerAccepted = bearerAccepted || dpopAlgorithms == null;
         this.dpopPrefix = dpopAlgorithms == null ? null : dpopPrefix(realm, resourceMetadataUrl, dpopAlgorithms);
         StringBuilder prefix = new StringBuilder("Bearer");
         String separator = " ";
@@ -61,33 +65,41 @@ final class Responses {
      * @param dpopScheme whether the request's {@code Authorization} used the {@code DPoP} scheme
      */
     List<String> challenges(Decision.Deny deny, boolean dpopScheme) {
-        String bearer = challenge(deny);
-        if (dpopPrefix == null || bearer == null || deny.status() != 401) {
+        String bearer = challenge(deny, challengePrefix);
+        if (dpopPrefix == null || bearer == null) {
             return bearer == null ? List.of() : List.of(bearer);
         }
         if (deny.reason() == Decision.Reason.MISSING_TOKEN) {
-            return List.of(challengePrefix, dpopPrefix);
+            return bearerAccepted ? List.of(challengePrefix, dpopPrefix) : List.of(dpopPrefix);
         }
-        if (dpopScheme || deny.reason() == Decision.Reason.INVALID_DPOP_PROOF) {
-            String dpop = dpopPrefix + ", error=\"" + deny.error() + "\", error_description=\""
-                    + quotable(deny.description()) + '"';
-            return List.of(dpop, challengePrefix);
+        boolean inDpop = dpopScheme || deny.reason() == Decision.Reason.INVALID_DPOP_PROOF || !bearerAccepted;
+        String withError = inDpop ? challenge(deny, dpopPrefix) : bearer;
+        if (deny.status() != 401) {
+            return List.of(withError); // 400, 403: the error in the challenge of the scheme the request used
         }
-        return List.of(bearer, dpopPrefix);
+        if (inDpop) {
+            return bearerAccepted ? List.of(withError, challengePrefix) : List.of(withError);
+        }
+        return List.of(withError, dpopPrefix);
     }
 
     /** The {@code Bearer} {@code WWW-Authenticate} value for a denial, or null when the denial carries none. */
     String challenge(Decision.Deny deny) {
+        return challenge(deny, challengePrefix);
+    }
+
+    /** The denial's challenge of the scheme {@code prefix} starts ({@code Bearer ...} or {@code DPoP ...}). */
+    private static String challenge(Decision.Deny deny, String prefix) {
         switch (deny.reason()) {
             case METHOD_NOT_ALLOWED, KEYS_UNAVAILABLE, NO_RULE:
                 return null;
             case MISSING_TOKEN:
-                return challengePrefix;
+                return prefix;
             default:
                 break;
         }
-        StringBuilder out = new StringBuilder(challengePrefix);
-        out.append(challengePrefix.length() > "Bearer".length() ? ", " : " ");
+        StringBuilder out = new StringBuilder(prefix);
+        out.append(prefix.indexOf(' ') > 0 ? ", " : " ");
         out.append("error=\"").append(deny.error()).append('"');
         out.append(", error_description=\"").append(quotable(deny.description())).append('"');
         if (!deny.requiredScopes().isEmpty()) {

@@ -45,6 +45,7 @@ class DpopHttpTest {
     private static FilterServer server;
     private static FilterServer tomcat;
     private static FilterServer required;
+    private static FilterServer dpopOnly;
 
     @BeforeAll
     static void start() {
@@ -57,6 +58,10 @@ class DpopHttpTest {
         strict.put("dpop-origin", ORIGIN);
         strict.put("sender-constrained", "required");
         required = HARNESS.start("/strict", strict);
+        Map<String, String> only = HARNESS.params();
+        only.put("dpop-origin", ORIGIN);
+        only.put("sender-constrained", "dpop");
+        dpopOnly = HARNESS.start("/dpop", only);
     }
 
     static String boundToken(ECKey key) {
@@ -160,6 +165,28 @@ class DpopHttpTest {
     }
 
     @Test
+    void requestWhenProofRefusedThenOneAuditLineWithoutProofOrToken() {
+        String token = boundToken(KEY);
+        String proof = proof(token).claim("htm", "DELETE").sign();
+        try (AuditLog log = AuditLog.capture()) {
+            Reply reply = server.send(Request.of("GET", "/me", "Authorization", "DPoP " + token, "DPoP", proof));
+            assertEquals(401, reply.status());
+            List<String> lines = log.denials();
+            assertEquals(1, lines.size(), lines::toString);
+            String line = lines.get(0);
+            assertEquals(true, line.startsWith("scope-enforcer deny: status=401 reason=invalid_dpop_proof method='GET'"
+                    + " path='/app/me' rule="), line);
+            assertEquals(true, line.endsWith(" client='test-client' subject='alice'"
+                    + " detail='the DPoP proof's htm is not the request method'"), line);
+            for (String secret : List.of(token, proof)) {
+                for (String part : secret.split("\\.")) {
+                    assertEquals(false, line.contains(part), () -> "echoed part of a secret: " + line);
+                }
+            }
+        }
+    }
+
+    @Test
     void requestWhenNoTokenThenBothChallenges() {
         Reply reply = server.get("/me");
         assertEquals(401, reply.status());
@@ -185,8 +212,35 @@ class DpopHttpTest {
         assertEquals(List.of(ALGS.split(" ")), optional.get("dpop_signing_alg_values_supported"));
         assertEquals(false, optional.get("dpop_bound_access_tokens_required"));
         assertEquals(true, optional.get("tls_client_certificate_bound_access_tokens"));
-        assertEquals(true, json(required.get("/.well-known/oauth-protected-resource"))
+        assertEquals(false, json(required.get("/.well-known/oauth-protected-resource"))
                 .get("dpop_bound_access_tokens_required"));
+        assertEquals(true, json(dpopOnly.get("/.well-known/oauth-protected-resource"))
+                .get("dpop_bound_access_tokens_required"));
+    }
+
+    @Test
+    void requestWhenOnlyDpopThenNoBearerChallengeAndBearerTokensRefused() {
+        assertEquals(List.of(DPOP), dpopOnly.get("/me").headers().get("WWW-Authenticate"));
+        String detail = "a DPoP-bound token, sent with the DPoP scheme, is required";
+        Reply refused = dpopOnly.get("/me", "Authorization", "Bearer " + IDP.token().sign());
+        assertProblem(refused, 401, detail, null);
+        assertEquals(List.of(DPOP + ", error=\"invalid_token\", error_description=\"" + detail + "\""),
+                refused.headers().get("WWW-Authenticate"));
+        String bound = boundToken(KEY);
+        Reply allowed = dpopOnly.get("/me", "Authorization", "DPoP " + bound, "DPoP",
+                DpopProofs.proof(KEY, "GET", ORIGIN + "/dpop/me", bound, Instant.now()).sign());
+        assertEquals(200, allowed.status(), allowed::body);
+    }
+
+    @Test
+    void requestWhenDpopSchemeAndScopeMissingThen403WithDpopChallenge() {
+        String bound = boundToken(KEY);
+        Reply reply = server.get("/paas/analytics/reports", "Authorization", "DPoP " + bound, "DPoP",
+                DpopProofs.proof(KEY, "GET", ORIGIN + "/app/paas/analytics/reports", bound, Instant.now()).sign());
+        assertEquals(403, reply.status(), reply::body);
+        assertEquals(List.of(DPOP + ", error=\"insufficient_scope\", error_description=\"the token lacks"
+                + " urn:opc:resource:consumer:paas:analytics::read\", scope=\"urn:opc:resource:consumer:paas:analytics::read\""),
+                reply.headers().get("WWW-Authenticate"));
     }
 
     static Map<String, Object> json(Reply reply) {

@@ -160,6 +160,8 @@ class FilterConfigurationTest {
                     p.put("dpop-replay-cache-max-entries", "0");
                 }, "dpop-replay-cache-max-entries"),
                 bad("sender-constrained unknown", p -> p.put("sender-constrained", "always"), "sender-constrained"),
+                bad("sender-constrained dpop without dpop-origin", p -> p.put("sender-constrained", "dpop"),
+                        "senderConstraint DPOP needs dpop settings"),
                 bad("client-certificate-header not a name", p -> p.put("client-certificate-header", "X Cert"),
                         "client-certificate-header"),
                 bad("client-certificate-header Authorization", p -> p.put("client-certificate-header", "Authorization"),

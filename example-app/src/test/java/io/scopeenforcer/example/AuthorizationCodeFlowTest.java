@@ -290,6 +290,22 @@ class AuthorizationCodeFlowTest {
         assertNull(answer.get("code"));
     }
 
+    static Stream<String> states() {
+        return Stream.of("plain", "with space & ampersand=equals", "<script>alert(1)</script>", "ünïcødé", "%41");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("states")
+    void codeFlowWhenStateHasSpecialCharactersThenEchoedExactlyAndNeverOnThePage(String state) {
+        Browser browser = new Browser();
+        Map<String, String> request = acmeRequest(ACME_SCOPE);
+        request.put("state", state);
+        HttpResponse<String> consent = consentPage(browser, request, "alice");
+        assertFalse(consent.body().contains("<script>alert"), "nothing of the request is reflected unescaped");
+        HttpResponse<String> redirect = browser.submit(base, consent, Map.of("decision", "allow"));
+        assertEquals(state, Browser.query(Api.header(redirect, "Location")).get("state"));
+    }
+
     @Test
     void consentWhenDeniedThenAccessDeniedWithState() {
         Browser browser = new Browser();

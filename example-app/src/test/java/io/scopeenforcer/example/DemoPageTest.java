@@ -58,7 +58,7 @@ class DemoPageTest {
             assertTrue(droppedSection.contains("<code>" + scope + "</code>"), scope);
         }
         List<String> calls = List.of("/whoami", "/v1/tenants/acme/realms/prod/applications",
-                "/v1/tenants/acme/realms/prod");
+                "/v1/tenants/globex/realms/main/applications");
         for (int i = 0; i < calls.size(); i++) {
             assertTrue(body.contains("<code>GET " + calls.get(i) + "</code></td><td class=\"status\">" + statuses.get(i)),
                     calls.get(i) + " in " + body);

@@ -42,11 +42,11 @@ public final class DemoServlet extends HttpServlet {
     /** What acme-web asks for: everything it may have, and a refresh token. */
     static final String SCOPE = DemoClients.ACME_WEB.allowedScopes().toSpaceDelimited() + " offline_access";
     /**
-     * The three API calls of the callback page: any token; {@code applications:read}; {@code realms:read}, which no
-     * demo role holds, so the consent page drops it and the resource server answers 403.
+     * The three API calls of the callback page: any token; {@code applications:read} in the user's tenant; the
+     * same in another tenant, which the token's tenant binding refuses (403) whatever its scopes.
      */
     static final List<String> CALLS = List.of("/whoami", "/v1/tenants/acme/realms/prod/applications",
-            "/v1/tenants/acme/realms/prod");
+            "/v1/tenants/globex/realms/main/applications");
     private static final Duration FLOW_TTL = Duration.ofMinutes(10);
 
     /** A flow started by this client: its PKCE verifier, redirect URI, and the browser cookie it is bound to. */
