@@ -66,7 +66,7 @@ public final class TokenVerifier {
     private final Map<String, TrustedIssuer> issuers;
     private final int maxTokenLength;
     private final TokenCache cache;
-    /** The issuers with an introspection endpoint, in trust order: they are asked about opaque tokens. */
+    /** The issuer with an introspection endpoint (at most one, see build()), asked about opaque tokens. */
     private final List<TrustedIssuer> introspecting;
     /** Each issuer's claim reader: its own claim names, else the verifier's. */
     private final Map<String, TokenClaims> claims;
@@ -243,9 +243,8 @@ public final class TokenVerifier {
     }
 
     /**
-     * An opaque token, asked of each introspecting issuer in turn (RFC 7662): the first that calls it active and does
-     * not name another issuer has its answer checked as claims. None reachable: keys unavailable; none active:
-     * inactive.
+     * An opaque token, asked of the introspecting issuer (RFC 7662): an active answer that does not name another
+     * issuer is checked as claims. Unreachable: keys unavailable; not active: inactive.
      */
     private TokenResult introspect(String token) {
         boolean unreachable = false;
@@ -630,6 +629,14 @@ public final class TokenVerifier {
         public TokenVerifier build() {
             if (issuers.isEmpty()) {
                 throw new IllegalStateException("trust: at least one trusted issuer is required");
+            }
+            List<String> introspecting = issuers.values().stream().filter(i -> i.introspection() != null)
+                    .map(TrustedIssuer::issuer).toList();
+            if (introspecting.size() > 1) {
+                // An opaque token names no issuer: asking several endpoints would hand one issuer's bearer tokens
+                // to another (RFC 6750 §5.2: a bearer token must not be disclosed to anyone but its audience).
+                throw new IllegalStateException("trust: at most one issuer may use introspection, got "
+                        + introspecting);
             }
             return new TokenVerifier(this);
         }

@@ -566,8 +566,9 @@ public final class TrustedIssuer {
 
         /**
          * Accepts this issuer's opaque (non-JWT) access tokens by asking its RFC 7662 introspection endpoint, with
-         * HTTP Basic client authentication. A token that is not a JWS goes to each issuer that has introspection, in
-         * the order they are trusted, until one calls it active; its answer is then checked like a JWT's claims
+         * HTTP Basic client authentication. A token that is not a JWS goes to this endpoint (a verifier trusts at
+         * most one introspecting issuer, since an opaque token names none and must not be disclosed to another
+         * issuer); an active answer is checked like a JWT's claims
          * ({@code exp} required, {@code aud} one of {@link #audiences}, {@code iss} this issuer when present, scopes
          * from {@code scope}). An endpoint that cannot be reached makes the token's verification fail as keys
          * unavailable (503). Each call is bounded by 1 s connect and 2 s read timeouts and a 64 KiB answer.

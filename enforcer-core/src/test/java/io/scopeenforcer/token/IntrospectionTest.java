@@ -171,6 +171,19 @@ class IntrospectionTest {
         assertEquals(TokenFailure.MALFORMED, failureOf(plain.verify("good-token")));
     }
 
+    @Test
+    void buildWhenTwoIssuersIntrospectThenRefused() {
+        TokenVerifier.Builder builder = TokenVerifier.newBuilder()
+                .trust(TrustedIssuer.jwkSet(ISSUER, IDP.publicJwkSet()).audience(AUDIENCE)
+                        .introspection(endpoint, CLIENT, SECRET).build())
+                .trust(TrustedIssuer.jwkSet("https://b.example.test", IDP.publicJwkSet()).audience(AUDIENCE)
+                        .introspection(endpoint, CLIENT, SECRET).build());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+        assertEquals("trust: at most one issuer may use introspection, got [" + ISSUER + ", https://b.example.test]",
+                e.getMessage());
+    }
+
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 Arguments.of(URI.create("http://idp.example.test/introspect"), CLIENT, SECRET),
