@@ -36,8 +36,36 @@ public interface ReplayCache {
             throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
         }
         // The value is the entry's own retention, so each key expires when its proof could no longer be accepted.
+        // An Expiry written out, not Expiry.creating(...): that factory is Caffeine 3.2's, and 3.1.8 is supported
+        // (.ci/matrix binary-oldest caught it).
         Cache<String, Duration> seen = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries)
-                .expireAfter(Expiry.<String, Duration>creating((key, retention) -> retention)).build();
+                .expireAfter(new Expiry<String, Duration>() {
+                    @Override
+                    public long expireAfterCreate(String key, Duration retention, long currentTime) {
+                        return saturatedNanos(retention);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Duration retention, long currentTime,
+                            long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Duration retention, long currentTime,
+                            long currentDuration) {
+                        return currentDuration;
+                    }
+                }).build();
         return (key, retention) -> seen.asMap().putIfAbsent(key, Objects.requireNonNull(retention, "retention")) == null;
+    }
+
+    /** A retention in nanoseconds, saturating instead of overflowing for a huge duration. */
+    private static long saturatedNanos(Duration retention) {
+        try {
+            return Math.max(0, retention.toNanos());
+        } catch (ArithmeticException e) {
+            return retention.isNegative() ? 0 : Long.MAX_VALUE;
+        }
     }
 }
