@@ -8,6 +8,8 @@ module io.scopeenforcer.servlet {
     requires transitive jakarta.servlet;
     // Optional (metrics): read only by MicrometerMetrics, which is loaded only when a registry is present.
     requires static micrometer.core;
+    // Optional (the shared DPoP replay cache): read only by RedisReplayCache, loaded only for dpop-replay-cache=redis://.
+    requires static lettuce.core;
 
     exports io.scopeenforcer.servlet;
 }

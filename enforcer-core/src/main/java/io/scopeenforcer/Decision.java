@@ -43,7 +43,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
         /** An admin route and a token whose only fitting scope is {@code consumer::all}: 403. */
         CONSUMER_ALL_ON_ADMIN(403, "insufficient_scope"),
         /** Valid token without the required scope: 403. */
-        INSUFFICIENT_SCOPE(403, "insufficient_scope");
+        INSUFFICIENT_SCOPE(403, "insufficient_scope"),
+        /**
+         * The shared DPoP replay cache (RFC 9449 §11.1) could not answer and fails closed: 503 with
+         * {@code Retry-After}; not the client's fault.
+         */
+        REPLAY_CACHE_UNAVAILABLE(503, null);
 
         private final int status;
         private final String error;
@@ -104,8 +109,8 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(description, "description");
             requiredScopes = List.copyOf(requiredScopes);
-            if (retryAfterSeconds < 0 || (retryAfterSeconds > 0) != (reason == Reason.KEYS_UNAVAILABLE)) {
-                throw new IllegalArgumentException("retryAfterSeconds is positive exactly for KEYS_UNAVAILABLE");
+            if (retryAfterSeconds < 0 || (retryAfterSeconds > 0) != (reason.status() == 503)) {
+                throw new IllegalArgumentException("retryAfterSeconds is positive exactly for a 503");
             }
             if (tokenProblem != null && reason != Reason.INVALID_TOKEN && reason != Reason.KEYS_UNAVAILABLE) {
                 throw new IllegalArgumentException("a tokenProblem belongs to INVALID_TOKEN or KEYS_UNAVAILABLE only");

@@ -215,8 +215,20 @@ public final class Enforcer {
         } else if (jkt == null && senderConstraint != SenderConstraint.OPTIONAL) {
             return unbound(verified, rule, "a sender-constrained token (DPoP or certificate-bound) is required");
         }
-        if (checked != null && !dpop.replayCache().markUsed(checked.replayKey(), dpop.retention())) {
-            return badProof(verified, rule, "the DPoP proof was already used");
+        if (checked != null) {
+            boolean fresh;
+            try {
+                fresh = dpop.replayCache().markUsed(checked.replayKey(), dpop.retention());
+            } catch (ReplayCache.Unavailable e) {
+                // A shared store that cannot answer (fail-closed): 503, like keys that cannot be had; the proof
+                // is neither accepted unchecked nor blamed on the client.
+                return new Decision.Deny(Decision.Reason.REPLAY_CACHE_UNAVAILABLE,
+                        "the DPoP replay cache is temporarily unavailable", List.of(), rule, retryAfterSeconds, null,
+                        verified);
+            }
+            if (!fresh) {
+                return badProof(verified, rule, "the DPoP proof was already used");
+            }
         }
         return null;
     }

@@ -21,8 +21,26 @@ public interface ReplayCache {
      * @param key the proof's replay key
      * @param retention how long the key must be remembered: as long as a proof with its {@code iat} is accepted
      * @return true when the key was not already recorded (the proof is fresh), false for a replay
+     * @throws Unavailable when a shared store cannot answer (down, or slower than its timeout): the engine then
+     *     answers 503 with {@code Retry-After}, since neither "fresh" nor "replay" would be the truth
      */
     boolean markUsed(String key, Duration retention);
+
+    /**
+     * A shared replay store could not say whether a key was used. Not the client's fault: the request is answered
+     * 503 ({@link Decision.Reason#REPLAY_CACHE_UNAVAILABLE}), never a 5xx from the exception.
+     */
+    final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * @param message what failed, without the store's credentials
+         * @param cause the client's exception, or null
+         */
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /**
      * A bounded in-memory cache (Caffeine): at most {@code maxEntries} keys, each kept for the retention its

@@ -101,6 +101,18 @@ public enum FilterParameter {
     DPOP_REPLAY_CACHE_MAX_ENTRIES("dpop-replay-cache-max-entries", "100000",
             "used proofs (`jti`) remembered, for twice the proof window; size it above requests per second × 2 ×"
                     + " the window"),
+    /** Where used proofs are remembered. */
+    DPOP_REPLAY_CACHE("dpop-replay-cache", "memory",
+            "`memory` (this instance only) or `redis://[:password@]host:port[/db]` (`rediss://` for TLS): a Redis"
+                    + " shared by every instance, so a proof replayed to another one is refused too (RFC 9449 §11.1)."
+                    + " Needs `io.lettuce:lettuce-core` on the class path"),
+    /** Redis replay cache timeout. */
+    DPOP_REPLAY_CACHE_TIMEOUT("dpop-replay-cache-timeout", "200",
+            "milliseconds the Redis replay cache may take to connect or answer; slower is an outage"),
+    /** What an outage of the Redis replay cache answers. */
+    DPOP_REPLAY_CACHE_OUTAGE("dpop-replay-cache-outage", "fail-closed",
+            "Redis down or slow: `fail-closed` answers DPoP requests 503 with `Retry-After`; `fail-open` accepts"
+                    + " proofs WITHOUT replay protection (logs a warning once per outage)"),
     /** Only sender-constrained tokens. */
     SENDER_CONSTRAINED("sender-constrained", "optional",
             "`required` accepts only tokens bound by `cnf` to a DPoP key or a TLS client certificate, `dpop` only"

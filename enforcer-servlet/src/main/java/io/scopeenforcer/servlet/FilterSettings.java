@@ -3,6 +3,7 @@ package io.scopeenforcer.servlet;
 import io.scopeenforcer.DpopSettings;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
+import io.scopeenforcer.ReplayCache;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
@@ -20,7 +21,10 @@ import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_ALGORITHMS;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_ORIGIN;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_PROOF_WINDOW;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_MAX_ENTRIES;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_OUTAGE;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_TIMEOUT;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
@@ -74,6 +78,7 @@ final class FilterSettings {
     private final KeyPrefetch keyPrefetch;
     private final Object meterRegistry;
     private final String clientCertificateHeader;
+    private final AutoCloseable replayStore;
 
     private FilterSettings(Builder b) {
         this.enforcer = b.enforcer;
@@ -81,6 +86,7 @@ final class FilterSettings {
         this.keyPrefetch = b.keyPrefetch != null ? b.keyPrefetch : KeyPrefetch.OFF;
         this.meterRegistry = b.meterRegistry;
         this.clientCertificateHeader = b.clientCertificateHeader;
+        this.replayStore = b.replayStore;
         String metadataUrl = b.resource == null ? null : metadataUrl(b.resource);
         DpopSettings dpop = enforcer.dpop();
         this.responses = new Responses(b.realm != null ? b.realm : "api", metadataUrl,
@@ -95,6 +101,17 @@ final class FilterSettings {
                 : Set.copyOf(List.of(ScopeEnforcementFilter.METADATA_PATH,
                         ScopeEnforcementFilter.METADATA_PATH + resourcePath(b.resource)));
         this.policyWarnings = policy.warnings();
+    }
+
+    /** Closes what these settings opened (the Redis replay cache's connection); the filter is destroyed. */
+    void close() {
+        if (replayStore != null) {
+            try {
+                replayStore.close();
+            } catch (Exception e) {
+                // Closing is best effort: the filter is going away either way.
+            }
+        }
     }
 
     static Builder newBuilder() {
@@ -249,6 +266,7 @@ final class FilterSettings {
         RoutePolicy policy = build(POLICY, () -> loadPolicy(policyName, context));
         Enforcer.Builder engine = Enforcer.newBuilder().verifier(tokenVerifier).policy(policy);
         ifSet(get, RETRY_AFTER, v -> engine.retryAfter(Duration.ofSeconds(number(v))));
+        RedisReplayCache replayStore = null;
         String dpopOrigin = get.apply(DPOP_ORIGIN);
         if (dpopOrigin != null && !"off".equalsIgnoreCase(dpopOrigin)) {
             DpopSettings.Builder dpop = DpopSettings.newBuilder();
@@ -256,9 +274,15 @@ final class FilterSettings {
             ifSet(get, DPOP_ALGORITHMS, v -> dpop.algorithms(list(v)));
             ifSet(get, DPOP_PROOF_WINDOW, v -> dpop.proofWindow(duration(v)));
             ifSet(get, DPOP_REPLAY_CACHE_MAX_ENTRIES, v -> dpop.replayCacheMaxEntries(number(v)));
+            replayStore = replayStore(get);
+            if (replayStore != null) {
+                ReplayCache shared = replayStore;
+                apply(DPOP_REPLAY_CACHE, () -> dpop.replayCache(shared));
+            }
             engine.dpop(build(DPOP_ORIGIN, dpop::build));
         } else {
-            for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES)) {
+            for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES,
+                    DPOP_REPLAY_CACHE, DPOP_REPLAY_CACHE_TIMEOUT, DPOP_REPLAY_CACHE_OUTAGE)) {
                 if (get.apply(p) != null) {
                     throw new BadParameter(p.parameterName(), "needs dpop-origin (DPoP is off)", null);
                 }
@@ -266,7 +290,7 @@ final class FilterSettings {
         }
         ifSet(get, SENDER_CONSTRAINED, v -> engine.senderConstraint(senderConstrained(v)));
 
-        Builder settings = newBuilder().enforcer(build(SENDER_CONSTRAINED, engine::build))
+        Builder settings = newBuilder().enforcer(build(SENDER_CONSTRAINED, engine::build)).replayStore(replayStore)
                 .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
@@ -452,6 +476,66 @@ final class FilterSettings {
     }
 
     /** Hands a set parameter to {@code setter}, naming the parameter in any complaint. */
+    /**
+     * The Redis replay cache {@code dpop-replay-cache} names, or null for {@code memory}. Lettuce is optional: its
+     * absence is a clear start-up error, and {@link RedisReplayCache} is loaded only here.
+     */
+    private static RedisReplayCache replayStore(Function<FilterParameter, String> get) {
+        String where = get.apply(DPOP_REPLAY_CACHE);
+        String timeout = get.apply(DPOP_REPLAY_CACHE_TIMEOUT);
+        String outage = get.apply(DPOP_REPLAY_CACHE_OUTAGE);
+        if (where == null || "memory".equalsIgnoreCase(where)) {
+            for (FilterParameter p : List.of(DPOP_REPLAY_CACHE_TIMEOUT, DPOP_REPLAY_CACHE_OUTAGE)) {
+                if (get.apply(p) != null) {
+                    throw new BadParameter(p.parameterName(), "needs a redis:// dpop-replay-cache", null);
+                }
+            }
+            return null;
+        }
+        String scheme = where.toLowerCase(Locale.ROOT);
+        if (!scheme.startsWith("redis://") && !scheme.startsWith("rediss://")) {
+            // Never quote the value: a Redis URL may carry a password.
+            throw new BadParameter(DPOP_REPLAY_CACHE.parameterName(), "not memory or a redis:// URL", null);
+        }
+        if (get.apply(DPOP_REPLAY_CACHE_MAX_ENTRIES) != null) {
+            throw new BadParameter(DPOP_REPLAY_CACHE_MAX_ENTRIES.parameterName(),
+                    "sizes the memory cache only; dpop-replay-cache is redis", null);
+        }
+        Duration wait = Duration.ofMillis(200);
+        if (timeout != null) {
+            long millis;
+            try {
+                millis = number(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new BadParameter(DPOP_REPLAY_CACHE_TIMEOUT.parameterName(), e.getMessage(), e);
+            }
+            if (millis < 1) {
+                throw new BadParameter(DPOP_REPLAY_CACHE_TIMEOUT.parameterName(), "must be at least 1 ms", null);
+            }
+            wait = Duration.ofMillis(millis);
+        }
+        boolean failOpen = false;
+        if (outage != null) {
+            switch (outage.toLowerCase(Locale.ROOT)) {
+                case "fail-closed" -> failOpen = false;
+                case "fail-open" -> failOpen = true;
+                default -> throw new BadParameter(DPOP_REPLAY_CACHE_OUTAGE.parameterName(),
+                        "not fail-closed or fail-open: " + UntrustedText.quote(outage), null);
+            }
+        }
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, FilterSettings.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new BadParameter(DPOP_REPLAY_CACHE.parameterName(),
+                    "a Redis replay cache needs io.lettuce:lettuce-core on the filter's class path", null);
+        }
+        try {
+            return RedisReplayCache.open(where, wait, failOpen);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter(DPOP_REPLAY_CACHE.parameterName(), e.getMessage(), null);
+        }
+    }
+
     private static void ifSet(Function<FilterParameter, String> get, FilterParameter parameter,
             Consumer<String> setter) {
         String value = get.apply(parameter);
@@ -576,8 +660,15 @@ final class FilterSettings {
         private String resource;
         private List<String> issuers;
         private String clientCertificateHeader;
+        private AutoCloseable replayStore;
 
         private Builder() {
+        }
+
+        /** A shared replay cache to close with the filter, or null. */
+        Builder replayStore(AutoCloseable store) {
+            this.replayStore = store;
+            return this;
         }
 
         Builder clientCertificateHeader(String name) {

@@ -91,7 +91,7 @@ final class Responses {
     /** The denial's challenge of the scheme {@code prefix} starts ({@code Bearer ...} or {@code DPoP ...}). */
     private static String challenge(Decision.Deny deny, String prefix) {
         switch (deny.reason()) {
-            case METHOD_NOT_ALLOWED, KEYS_UNAVAILABLE, NO_RULE:
+            case METHOD_NOT_ALLOWED, KEYS_UNAVAILABLE, REPLAY_CACHE_UNAVAILABLE, NO_RULE:
                 return null;
             case MISSING_TOKEN:
                 return prefix;

@@ -386,6 +386,10 @@ public final class ScopeEnforcementFilter implements Filter {
     @Override
     public void destroy() {
         metrics.close();
+        FilterSettings closing = settings;
+        if (closing != null) {
+            closing.close();
+        }
         metrics = FilterMetrics.NONE;
         ServletContext context = publishedIn;
         if (context != null && context.getAttribute(publishedAs) == this) {
