@@ -318,6 +318,25 @@ class SenderConstrainedTokenTest {
     }
 
     @Test
+    void decideWhenReplayCacheUnavailableThen503WithRetryAfterNotAnException() {
+        // A shared store that cannot answer (RFC 9449 §11.1 across instances, e.g. Redis down): fail closed as a 503,
+        // like keys that cannot be had; never an allow, never a 401 blaming the client, never an exception.
+        Enforcer engine = Enforcer.newBuilder().policy(RoutePolicy.parse(POLICY, "test.policy"))
+                .verifier(TokenVerifier.newBuilder().trust(IDP.trustedIssuer()).clock(CLOCK).build())
+                .retryAfter(Duration.ofSeconds(7))
+                .dpop(DpopSettings.newBuilder().origin(ORIGIN).clock(CLOCK).replayCache((key, retention) -> {
+                    throw new ReplayCache.Unavailable("down", null);
+                }).build()).build();
+        String token = boundToken(KEY);
+        Decision.Deny deny = assertInstanceOf(Decision.Deny.class,
+                Request.dpop(token, "GET", "/me", proof(token).sign()).decideOn(engine));
+        assertEquals(Decision.Reason.REPLAY_CACHE_UNAVAILABLE, deny.reason());
+        assertEquals(503, deny.status());
+        assertEquals(7, deny.retryAfterSeconds());
+        assertEquals("the DPoP replay cache is temporarily unavailable", deny.description());
+    }
+
+    @Test
     void decideWhenUsedProofMutatedAtAnyCharacterThenNeverAllowed() {
         String token = boundToken(KEY);
         String proof = proof(token).sign();
