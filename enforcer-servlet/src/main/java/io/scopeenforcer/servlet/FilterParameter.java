@@ -162,6 +162,11 @@ public enum FilterParameter {
         return deprecatedAlias;
     }
 
+    /** The names this parameter is read under, in order of precedence: its name, then its deprecated alias. */
+    public List<String> spellings() {
+        return deprecatedAlias == null ? List.of(parameterName) : List.of(parameterName, deprecatedAlias);
+    }
+
     /** The parameter of this name or deprecated alias. */
     public static Optional<FilterParameter> named(String name) {
         return Arrays.stream(values())

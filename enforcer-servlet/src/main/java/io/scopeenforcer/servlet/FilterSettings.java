@@ -174,8 +174,7 @@ final class FilterSettings {
     }
 
     private static String lookup(FilterParameter parameter, FilterConfig config, ServletContext context) {
-        List<String> names = parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
-                : List.of(parameter.parameterName(), parameter.deprecatedAlias());
+        List<String> names = parameter.spellings();
         // Source before name: an init-param under the deprecated name still beats a context param.
         List<Function<String, String>> sources = List.of(
                 config::getInitParameter,

@@ -162,8 +162,7 @@ public final class ExampleApp {
         // context params (web.xml's).
         Map<String, String> effective = new LinkedHashMap<>();
         for (FilterParameter parameter : FilterParameter.values()) {
-            for (String name : parameter.deprecatedAlias() == null ? List.of(parameter.parameterName())
-                    : List.of(parameter.parameterName(), parameter.deprecatedAlias())) {
+            for (String name : parameter.spellings()) {
                 String value = filter.getInitParameter(name);
                 if (value == null) {
                     value = webapp.getServletContext().getInitParameter(FilterParameter.PREFIX + name);
