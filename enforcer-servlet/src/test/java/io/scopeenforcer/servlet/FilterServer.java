@@ -147,7 +147,18 @@ final class FilterServer implements AutoCloseable {
         b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(request.body()));
         try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // A denial answered before the request body was read leaves the container closing the connection;
+                // java.net.http may have already picked that pooled connection for this request and then sees "no
+                // bytes". That is the client's pool, not the server's answer: send once more, on a new connection.
+                if (!String.valueOf(stale.getMessage()).contains("received no bytes")) {
+                    throw stale;
+                }
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             r.headers().map().forEach((name, values) -> headers.put(name, List.copyOf(values)));
             return new Reply(r.statusCode(), headers, r.body());
