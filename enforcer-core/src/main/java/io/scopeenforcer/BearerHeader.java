@@ -62,29 +62,59 @@ final class BearerHeader {
     }
 
     private static Result candidate(String header, String scheme, String empty) {
-        int n = scheme.length();
-        if (header == null || header.length() < n || !header.regionMatches(true, 0, scheme, 0, n)) {
+        int start = tokenStart(header, scheme);
+        if (start == NO_TOKEN) {
             return NONE;
         }
+        if (start < 0) {
+            return new Result(null, problem(start, empty));
+        }
+        return new Result(header, start, tokenEnd(header), null);
+    }
+
+    /** {@link #tokenStart}: the header holds no token of the scheme (absent, or another scheme). */
+    static final int NO_TOKEN = -1;
+    /** {@link #tokenStart}: the scheme with no token after it. */
+    static final int EMPTY = -2;
+    /** {@link #tokenStart}: the scheme followed by a tab. */
+    static final int MALFORMED = -3;
+
+    /**
+     * Where the token of {@code scheme} starts in {@code header} (after the scheme and its spaces), or a negative
+     * code: {@link #NO_TOKEN}, {@link #EMPTY} or {@link #MALFORMED}. A number rather than a {@link Result}, so that
+     * the engine reads a cached request's header without allocating; the token ends at {@link #tokenEnd}.
+     */
+    static int tokenStart(String header, String scheme) {
+        int n = scheme.length();
+        if (header == null || header.length() < n || !header.regionMatches(true, 0, scheme, 0, n)) {
+            return NO_TOKEN;
+        }
         if (header.length() == n) {
-            return new Result(null, empty);
+            return EMPTY;
         }
         if (header.charAt(n) != ' ') {
             // "Bearerx..." is another scheme name, not ours.
-            return header.charAt(n) == '\t' ? new Result(null, "malformed Authorization header") : NONE;
+            return header.charAt(n) == '\t' ? MALFORMED : NO_TOKEN;
         }
         int start = n + 1;
         while (start < header.length() && header.charAt(start) == ' ') {
             start++; // RFC 6750 §2.1: "Bearer" 1*SP b64token
         }
-        if (start == header.length()) {
-            return new Result(null, empty);
-        }
+        return start == header.length() ? EMPTY : start;
+    }
+
+    /** Where the token found by {@link #tokenStart} ends: the header without its trailing spaces. */
+    static int tokenEnd(String header) {
         int end = header.length();
         while (header.charAt(end - 1) == ' ') {
-            end--; // stops at start at the latest: header[start] is not a space
+            end--; // stops at the token at the latest: it starts with a non-space
         }
-        return new Result(header, start, end, null);
+        return end;
+    }
+
+    /** The 400 problem of a negative {@link #tokenStart} other than {@link #NO_TOKEN}. */
+    static String problem(int code, String empty) {
+        return code == MALFORMED ? "malformed Authorization header" : empty;
     }
 
     /**

@@ -110,59 +110,60 @@ public final class Enforcer {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
         Objects.requireNonNull(proof, "proof");
-        BearerHeader.Result bearer = BearerHeader.candidate(authorization);
+        // The token stays a part of the header, authorization[start, end): a verified hit never copies it
+        // (TokenAccess), and the parse allocates nothing. start < 0: no token.
+        int start = BearerHeader.tokenStart(authorization, "Bearer");
         boolean dpopScheme = false;
-        if (bearer == BearerHeader.NONE && dpop != null) {
-            BearerHeader.Result candidate = BearerHeader.dpopCandidate(authorization);
-            if (candidate != BearerHeader.NONE) {
-                bearer = candidate;
-                dpopScheme = true;
-            }
+        if (start == BearerHeader.NO_TOKEN && dpop != null) {
+            start = BearerHeader.tokenStart(authorization, "DPoP");
+            dpopScheme = start != BearerHeader.NO_TOKEN;
         }
-        if (bearer.problem() != null) {
-            return Decision.Deny.invalidRequest(bearer.problem());
+        if (start < BearerHeader.NO_TOKEN) {
+            return Decision.Deny.invalidRequest(BearerHeader.problem(start,
+                    dpopScheme ? "empty DPoP token" : "empty bearer token"));
         }
-        // The token stays a part of the header: a verified hit never copies it (TokenAccess).
-        BearerHeader.Result token = bearer.hasToken() ? bearer : null;
+        int end = start < 0 ? 0 : BearerHeader.tokenEnd(authorization);
+        String header = start < 0 ? null : authorization; // null: no token
         if (!HttpMethods.isAllowed(method)) {
-            return checked(token, METHOD_NOT_ALLOWED);
+            return checked(header, start, end, METHOD_NOT_ALLOWED);
         }
         int query = rawPath.indexOf('?');
-        PathFirewall.Result path = PathFirewall.canonicalize(query < 0 ? rawPath : rawPath.substring(0, query));
-        if (path.rejected()) {
-            return checked(token, Decision.Deny.invalidRequest(path.rejection()));
+        RequestPath path = RequestPath.forThisThread();
+        String rejection = PathFirewall.scan(rawPath, query < 0 ? rawPath.length() : query, path);
+        if (rejection != null) {
+            return checked(header, start, end, Decision.Deny.invalidRequest(rejection));
         }
-        RouteMatch match = policy.match(method, path.segments());
-        if (match == null) {
-            return checked(token, NO_RULE);
+        Rule rule = policy.match(method, path);
+        if (rule == null) {
+            return checked(header, start, end, NO_RULE);
         }
-        Rule rule = match.rule();
         if (rule.requirement().kind() == Requirement.Kind.PUBLIC) {
-            return checked(token, new Decision.Allow(null, rule, match.variables()));
+            return checked(header, start, end, new Decision.Allow(null, rule, path.match(rule).variables()));
         }
-        if (token == null) {
+        if (header == null) {
             return new Decision.Deny(Decision.Reason.MISSING_TOKEN, "a bearer token is required",
-                    requiredScopes(rule, match.variables()), rule);
+                    requiredScopes(rule, path.match(rule).variables()), rule);
         }
-        Verification verification = TokenAccess.verify(verifier, token.header(), token.start(), token.end());
+        Verification verification = TokenAccess.verify(verifier, header, start, end);
         if (verification.result() instanceof TokenResult.Invalid invalid) {
             if (invalid.failure() == TokenFailure.KEYS_UNAVAILABLE) {
-                return checked(token, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE, invalid.description(),
-                        List.of(), rule, retryAfterSeconds, invalid, null));
+                return checked(header, start, end, new Decision.Deny(Decision.Reason.KEYS_UNAVAILABLE,
+                        invalid.description(), List.of(), rule, retryAfterSeconds, invalid, null));
             }
-            return checked(token, new Decision.Deny(Decision.Reason.INVALID_TOKEN, invalid.description(), List.of(),
-                    rule, 0, invalid, null));
+            return checked(header, start, end, new Decision.Deny(Decision.Reason.INVALID_TOKEN,
+                    invalid.description(), List.of(), rule, 0, invalid, null));
         }
         // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
         // One field read for a bearer token without cnf: the binding checks cost nothing where there is none.
         if (dpopScheme || verified.confirmation() != null || senderConstraint != SenderConstraint.OPTIONAL) {
-            Decision.Deny refused = binding(verified, token, dpopScheme, method, rawPath, proof, rule);
+            Decision.Deny refused = binding(verified, header.substring(start, end), dpopScheme, method, rawPath,
+                    proof, rule);
             if (refused != null) {
                 return refused;
             }
         }
-        return cached(verified, match, cacheDecisions ? verification.decisions() : null);
+        return cached(verified, rule, path, cacheDecisions ? verification.decisions() : null);
     }
 
     /**
@@ -170,7 +171,7 @@ public final class Enforcer {
      * is bound to nothing and nothing is required). RFC 9449 §7.1 and §7.2 for {@code jkt}, RFC 8705 §3 for
      * {@code x5t#S256}; the replay cache is asked last, so a proof refused for another reason is not remembered.
      */
-    private Decision.Deny binding(VerifiedToken verified, BearerHeader.Result token, boolean dpopScheme,
+    private Decision.Deny binding(VerifiedToken verified, String token, boolean dpopScheme,
             String method, String rawPath, ProofOfPossession proof, Rule rule) {
         Map<String, Object> cnf = verified.confirmation();
         Object jkt = cnf == null ? null : cnf.get("jkt");
@@ -189,7 +190,7 @@ public final class Enforcer {
                 int query = rawPath.indexOf('?');
                 path = query < 0 ? rawPath : rawPath.substring(0, query);
             }
-            DpopProof.Result result = DpopProof.check(dpop, proof.dpopProofs().get(0), method, path, token.token());
+            DpopProof.Result result = DpopProof.check(dpop, proof.dpopProofs().get(0), method, path, token);
             if (result.problem() != null) {
                 return badProof(verified, rule, result.problem());
             }
@@ -278,8 +279,8 @@ public final class Enforcer {
      * {@code decision}, unless the header's token is not an RFC 6750 b64token: then the header's 400 wins, as it
      * would have had the header been checked first. Runs for every decision not reached through a verified token.
      */
-    private static Decision checked(BearerHeader.Result token, Decision decision) {
-        String problem = token == null ? null : BearerHeader.checkToken(token.header(), token.start(), token.end());
+    private static Decision checked(String header, int start, int end, Decision decision) {
+        String problem = header == null ? null : BearerHeader.checkToken(header, start, end);
         return problem == null ? decision : Decision.Deny.invalidRequest(problem);
     }
 
@@ -290,16 +291,19 @@ public final class Enforcer {
      * Oathkeeper's CVE-2021-32701). {@code perToken} lives in the token's cache entry, so it is never consulted
      * past {@code exp}: the entry is checked against the clock before it is handed out.
      */
-    private Decision cached(VerifiedToken token, RouteMatch match, ConcurrentMap<Object, Object> perToken) {
+    private Decision cached(VerifiedToken token, Rule rule, RequestPath path,
+            ConcurrentMap<Object, Object> perToken) {
         if (perToken == null) {
-            return evaluate(token, match);
+            return evaluate(token, path.match(rule));
         }
-        Decision decision = (Decision) perToken.get(match);
+        // The probe compares the path's regions with a kept key's values: a hit makes no strings.
+        Decision decision = (Decision) perToken.get(path.probe(rule));
         if (decision != null) {
             decisionHits.increment();
             return decision;
         }
         decisionMisses.increment();
+        RouteMatch match = path.match(rule);
         decision = evaluate(token, match);
         if (perToken.size() < DECISIONS_PER_TOKEN) {
             perToken.putIfAbsent(match.asKey(), decision);

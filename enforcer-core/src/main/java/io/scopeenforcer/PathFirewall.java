@@ -33,84 +33,120 @@ final class PathFirewall {
      * @return the decoded segments (a trailing {@code /} gives a final empty segment), or a rejection
      */
     static Result canonicalize(String raw) {
-        if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
+        RequestPath path = new RequestPath();
+        String rejection = raw == null ? "the path must start with /" : scan(raw, raw.length(), path);
+        if (rejection != null) {
+            return reject(rejection);
+        }
+        List<String> segments = new ArrayList<>(path.count());
+        for (int i = 0; i < path.count(); i++) {
+            segments.add(path.segment(i));
+        }
+        return new Result(segments, null);
+    }
+
+    /**
+     * Checks the raw, still percent-encoded path {@code raw[0, end)} and fills {@code out} with its canonical
+     * segments: regions of {@code raw} itself when it holds no {@code %XX} (no string is built), else of its
+     * decoding. The checks and their order (hence the reported rejection) do not depend on which.
+     *
+     * @param end where the path ends in {@code raw} (a {@code ?} and what follows are not part of it)
+     * @return null when accepted, else why not
+     */
+    static String scan(String raw, int end, RequestPath out) {
+        if (end == 0 || raw.charAt(0) != '/') {
             // Absolute-form request targets ("GET http://host/admin", RFC 9112 §3.2.2) and relative paths are not
             // matched: a proxy and the container may resolve them differently.
-            return reject("the path must start with /");
+            return "the path must start with /";
         }
-        if (raw.length() > MAX_LENGTH) {
-            return reject("the path is too long");
+        if (end > MAX_LENGTH) {
+            return "the path is too long";
         }
-        // A segment without escapes is a substring of the raw path; only a segment with a %XX is built char by
-        // char. The checks and their order (hence the reported rejection) are the same either way.
-        List<String> segments = new ArrayList<>(8);
-        StringBuilder decodedSegment = null;
+        out.start(raw);
+        // A segment holds a decoded "." or ".." only when its raw form is exactly that (an encoded "." is refused),
+        // and is empty only when its raw form is: the segment checks can read the raw path.
         int segmentStart = 1;
         boolean escaped = false;
-        for (int i = 1; i < raw.length(); i++) {
+        for (int i = 1; i < end; i++) {
             char c = raw.charAt(i);
             if (c == '/') {
-                String segment = escaped ? decodedSegment.toString() : raw.substring(segmentStart, i);
-                String problem = endSegment(segment, false);
+                String problem = endSegment(raw, segmentStart, i, false);
                 if (problem != null) {
-                    return reject(problem);
+                    return problem;
                 }
-                segments.add(segment);
-                if (segments.size() > MAX_SEGMENTS) {
-                    return reject("the path has too many segments");
+                out.add(segmentStart, i);
+                if (out.count() > MAX_SEGMENTS) {
+                    return "the path has too many segments";
                 }
                 segmentStart = i + 1;
-                escaped = false;
                 continue;
             }
             if (c == '%') {
-                if (i + 2 >= raw.length()) {
+                if (i + 2 >= end) {
                     // RFC 3986 §2.1: "%" must be followed by two hex digits.
-                    return reject("bad percent-encoding");
+                    return "bad percent-encoding";
                 }
                 int hi = Character.digit(raw.charAt(i + 1), 16);
                 int lo = Character.digit(raw.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0 || raw.charAt(i + 1) > 0x7F || raw.charAt(i + 2) > 0x7F) {
-                    return reject("bad percent-encoding");
+                    return "bad percent-encoding";
                 }
-                char decoded = (char) (hi * 16 + lo);
-                String problem = checkDecoded(decoded);
+                String problem = checkDecoded((char) (hi * 16 + lo));
                 if (problem != null) {
-                    return reject(problem);
+                    return problem;
                 }
-                if (!escaped) {
-                    if (decodedSegment == null) {
-                        decodedSegment = new StringBuilder();
-                    }
-                    decodedSegment.setLength(0);
-                    decodedSegment.append(raw, segmentStart, i);
-                    escaped = true;
-                }
-                decodedSegment.append(decoded);
+                escaped = true;
                 i += 2;
                 continue;
             }
             String problem = checkRaw(c);
             if (problem != null) {
-                return reject(problem);
-            }
-            if (escaped) {
-                decodedSegment.append(c);
+                return problem;
             }
         }
-        String last = escaped ? decodedSegment.toString() : raw.substring(Math.min(segmentStart, raw.length()));
-        String problem = endSegment(last, true);
+        String problem = endSegment(raw, Math.min(segmentStart, end), end, true);
         if (problem != null) {
-            return reject(problem);
+            return problem;
         }
-        if (raw.length() > 1) {
-            segments.add(last);
+        if (end > 1) {
+            out.add(segmentStart, end);
         }
-        if (segments.size() > MAX_SEGMENTS) {
-            return reject("the path has too many segments");
+        if (out.count() > MAX_SEGMENTS) {
+            return "the path has too many segments";
         }
-        // Not wrapped: the list never leaves the package, and the matcher only reads it (one object less per request).
-        return new Result(segments, null);
+        if (escaped) {
+            decode(raw, end, out);
+        }
+        return null;
+    }
+
+    /**
+     * Refills {@code out} over the decoding of an accepted {@code raw[0, end)}: every escape in it was checked, and
+     * none decodes to {@code /}, so its segments are those of the raw path.
+     */
+    private static void decode(String raw, int end, RequestPath out) {
+        StringBuilder decoded = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                c = (char) (Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            }
+            decoded.append(c);
+        }
+        String path = decoded.toString();
+        int segments = out.count();
+        out.start(path);
+        int segmentStart = 1;
+        for (int i = 1; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                out.add(segmentStart, i);
+                segmentStart = i + 1;
+            }
+        }
+        if (segments > out.count()) {
+            out.add(segmentStart, path.length());
+        }
     }
 
     /** Why each ASCII character is refused in a raw path, or null; everything above ASCII is refused. */
@@ -186,12 +222,13 @@ final class PathFirewall {
         return null;
     }
 
-    private static String endSegment(String segment, boolean last) {
-        if (segment.isEmpty()) {
+    private static String endSegment(String raw, int start, int end, boolean last) {
+        int length = end - start;
+        if (length == 0) {
             // "//" can join two segments in some normalizers and not others; a single trailing "/" is kept.
             return last ? null : "empty segment (//) in the path";
         }
-        if (segment.equals(".") || segment.equals("..")) {
+        if (raw.charAt(start) == '.' && (length == 1 || length == 2 && raw.charAt(start + 1) == '.')) {
             // RFC 3986 §5.2.4 dot-segments are resolved differently by each parser: CVE-2021-28164.
             return "dot segment (. or ..) in the path";
         }

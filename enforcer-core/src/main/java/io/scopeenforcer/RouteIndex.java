@@ -1,7 +1,6 @@
 package io.scopeenforcer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,7 +29,11 @@ final class RouteIndex {
             Comparator.comparingInt(Entry::rank).thenComparingInt(e -> e.rule().order());
 
     private static final class Node {
+        /** While building; {@link #freeze()} turns it into {@link #table}. */
         final Map<String, Node> literals = new HashMap<>();
+        /** The literal children, open addressing by {@code String.hashCode}: looked up by a region of the path. */
+        private String[] keys = new String[0];
+        private Node[] children = new Node[0];
         final Map<String, Node> suffixed = new LinkedHashMap<>();
         Node variable;
         final List<Entry> terminal = new ArrayList<>();
@@ -45,13 +48,45 @@ final class RouteIndex {
             };
         }
 
-        void sort() {
+        /** Sorts the entries by precedence and builds the literal table; the node is read-only afterwards. */
+        void freeze() {
             terminal.sort(PRECEDENCE);
             doubleStar.sort(PRECEDENCE);
-            literals.values().forEach(Node::sort);
-            suffixed.values().forEach(Node::sort);
+            literals.values().forEach(Node::freeze);
+            suffixed.values().forEach(Node::freeze);
             if (variable != null) {
-                variable.sort();
+                variable.freeze();
+            }
+            if (!literals.isEmpty()) {
+                int size = Integer.highestOneBit(literals.size() * 2 - 1) << 1; // at most half full
+                keys = new String[size];
+                children = new Node[size];
+                literals.forEach((key, child) -> {
+                    int slot = key.hashCode() & (size - 1);
+                    while (keys[slot] != null) {
+                        slot = (slot + 1) & (size - 1);
+                    }
+                    keys[slot] = key;
+                    children[slot] = child;
+                });
+            }
+        }
+
+        /** The literal child named {@code path[start, end)}, or null. */
+        Node literal(RequestPath path, int start, int end) {
+            if (keys.length == 0) {
+                return null;
+            }
+            int length = end - start;
+            int mask = keys.length - 1;
+            for (int slot = path.hash(start, end) & mask; ; slot = (slot + 1) & mask) {
+                String key = keys[slot];
+                if (key == null) {
+                    return null;
+                }
+                if (key.length() == length && path.path().regionMatches(start, key, 0, length)) {
+                    return children[slot];
+                }
             }
         }
     }
@@ -71,7 +106,7 @@ final class RouteIndex {
                 }
             }
         }
-        roots.values().forEach(Node::sort);
+        roots.values().forEach(Node::freeze);
         roots.forEach((method, root) -> collectShadowed(method, root));
     }
 
@@ -138,40 +173,50 @@ final class RouteIndex {
      * @param segments the path's segments; a trailing slash gives a final empty segment
      */
     RouteMatch match(String method, List<String> segments) {
+        RequestPath path = RequestPath.of(segments);
+        Rule rule = match(method, path);
+        return rule == null ? null : path.match(rule);
+    }
+
+    /**
+     * The most specific rule for a method and a canonical path, or null; the rule's variables are then captured in
+     * {@code path}. Builds no strings.
+     */
+    Rule match(String method, RequestPath path) {
         Node root = roots.get(method);
         if (root == null) {
             return null;
         }
-        String[] captured = new String[segments.size()];
-        Entry entry = search(root, segments, 0, captured, 0);
-        if (entry == null) {
-            return null;
-        }
-        return new RouteMatch(entry.rule(), Arrays.copyOf(captured, entry.rule().variables().size()));
+        Entry entry = search(root, path, 0, 0);
+        return entry == null ? null : entry.rule();
     }
 
-    private static Entry search(Node node, List<String> segments, int i, String[] captured, int depth) {
-        if (i == segments.size()) {
+    private static Entry search(Node node, RequestPath path, int i, int depth) {
+        if (i == path.count()) {
             if (!node.terminal.isEmpty()) {
                 return node.terminal.get(0);
             }
             return node.doubleStar.isEmpty() ? null : node.doubleStar.get(0);
         }
-        String segment = segments.get(i);
-        Node literal = node.literals.get(segment);
+        int start = path.start(i);
+        int end = path.end(i);
+        Node literal = node.literal(path, start, end);
         if (literal != null) {
-            Entry found = search(literal, segments, i + 1, captured, depth);
+            Entry found = search(literal, path, i + 1, depth);
             if (found != null) {
                 return found;
             }
         }
+        int colon = path.colon(i);
         if (!node.suffixed.isEmpty()) {
+            String text = path.path();
             for (Map.Entry<String, Node> suffixed : node.suffixed.entrySet()) {
                 String suffix = suffixed.getKey();
-                int cut = segment.length() - suffix.length();
-                if (cut > 0 && segment.endsWith(suffix) && segment.lastIndexOf(':', cut - 1) < 0) {
-                    captured[depth] = segment.substring(0, cut);
-                    Entry found = search(suffixed.getValue(), segments, i + 1, captured, depth + 1);
+                int cut = end - suffix.length();
+                // The value before the suffix is not empty and holds no ':' of its own.
+                if (cut > start && (colon < 0 || colon >= cut) && text.regionMatches(cut, suffix, 0, suffix.length())) {
+                    path.capture(depth, start, cut);
+                    Entry found = search(suffixed.getValue(), path, i + 1, depth + 1);
                     if (found != null) {
                         return found;
                     }
@@ -179,9 +224,9 @@ final class RouteIndex {
             }
         }
         // A plain {var} never takes a custom method segment (one holding ':') or an empty one.
-        if (node.variable != null && !segment.isEmpty() && segment.indexOf(':') < 0) {
-            captured[depth] = segment;
-            Entry found = search(node.variable, segments, i + 1, captured, depth + 1);
+        if (node.variable != null && end > start && colon < 0) {
+            path.capture(depth, start, end);
+            Entry found = search(node.variable, path, i + 1, depth + 1);
             if (found != null) {
                 return found;
             }

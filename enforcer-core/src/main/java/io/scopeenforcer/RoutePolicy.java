@@ -103,6 +103,11 @@ public final class RoutePolicy {
         return index.match(method, segments);
     }
 
+    /** The most specific rule for a method and canonical path, or null: deny; its variables captured in {@code path}. */
+    Rule match(String method, RequestPath path) {
+        return index.match(method, path);
+    }
+
     private static List<String> lint(List<Rule> rules, RouteIndex index) {
         List<String> found = new ArrayList<>();
         index.unreachable().forEach((rule, methods) -> found.add(rule.source() + ": rule \"" + rule

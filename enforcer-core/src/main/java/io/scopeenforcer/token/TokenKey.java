@@ -1,10 +1,16 @@
 package io.scopeenforcer.token;
 
+import io.scopeenforcer.internal.PerThread;
+
 /**
  * A cache key that is the full token: two keys are equal only when the whole tokens are, character for character.
  * A lookup key can stand over the part of a longer string that holds the token (the {@code Authorization}
  * header after {@code Bearer }), so that a cached request never copies its token; such a key is also what the
  * cache keeps, holding the header (the token plus a few characters), unless the header is much longer.
+ *
+ * <p>A cached request's look-up key is not even made: each platform thread has one probe ({@link #probe}) that is
+ * pointed at the request's header for the look-up, and a key is made only to be kept, on a miss. The cache compares
+ * a probe as {@code probe.equals(kept)} and never keeps it; a kept key is never re-pointed.
  *
  * <p>Only the bucket hash is sampled, from the length and the last 32 characters (the tail of the
  * signature, unpredictable for a genuine token): every request brings a new {@code String} whose
@@ -15,12 +21,16 @@ package io.scopeenforcer.token;
 final class TokenKey implements Comparable<TokenKey> {
 
     private static final int SAMPLE = 32;
+    private static final PerThread<TokenKey> PROBES = PerThread.of(() -> new TokenKey("", 0, 0));
 
-    /** The token is {@code source[from, to)}: a whole token string, or the part of a header that holds it. */
-    private final String source;
-    private final int from;
-    private final int to;
-    private final int hash;
+    /**
+     * The token is {@code source[from, to)}: a whole token string, or the part of a header that holds it. Not final
+     * for the probes only; a kept key is made once and published through the cache.
+     */
+    private String source;
+    private int from;
+    private int to;
+    private int hash;
 
     TokenKey(String token) {
         this(token, 0, token.length());
@@ -28,6 +38,17 @@ final class TokenKey implements Comparable<TokenKey> {
 
     /** A key over {@code source[from, to)}, without copying it (a lookup key made from the request's header). */
     TokenKey(String source, int from, int to) {
+        point(source, from, to);
+    }
+
+    /** This thread's look-up key over {@code source[from, to)}, valid until the thread's next probe; never to keep. */
+    static TokenKey probe(String source, int from, int to) {
+        TokenKey probe = PROBES.get();
+        probe.point(source, from, to);
+        return probe;
+    }
+
+    private void point(String source, int from, int to) {
         this.source = source;
         this.from = from;
         this.to = to;

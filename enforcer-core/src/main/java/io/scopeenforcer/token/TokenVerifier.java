@@ -124,16 +124,17 @@ public final class TokenVerifier {
         if (to - from > maxTokenLength) {
             return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        TokenKey key = cache.enabled() ? new TokenKey(source, from, to) : null;
-        Verification cached = cache.lookup(key);
+        Verification cached = cache.lookup(cache.enabled() ? TokenKey.probe(source, from, to) : null);
         if (cached != null) {
             return cached; // a hit, or a remembered failure; counted either way
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         TokenResult result = verifyUncached(token);
         long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
-        if (key != null && source.length() - (to - from) > MAX_KEPT_SLACK) {
-            key = new TokenKey(token); // never keep a long header alive for its token
+        TokenKey key = null;
+        if (cache.enabled()) {
+            // A key to keep, not the probe: over the header, unless that is much longer than the token.
+            key = source.length() - (to - from) > MAX_KEPT_SLACK ? new TokenKey(token) : new TokenKey(source, from, to);
         }
         return cache.remember(key, result, skew);
     }
