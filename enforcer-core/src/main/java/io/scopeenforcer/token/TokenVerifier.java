@@ -10,13 +10,15 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.scopeenforcer.internal.TokenAccess;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.Verification;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -58,6 +60,7 @@ public final class TokenVerifier {
     static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
 
     private static final Map<TokenFailure, TokenResult.Invalid> STANDARD = standardResults();
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
     static {
         TokenAccess.install((verifier, source, from, to) -> verifier.verification(source, from, to));
@@ -193,21 +196,20 @@ public final class TokenVerifier {
                 break;
         }
         Base64URL headerPart = new Base64URL(token.substring(0, dots[0]));
-        SignedJWT jwt;
-        try {
-            jwt = new SignedJWT(headerPart, new Base64URL(token.substring(dots[0] + 1, dots[1])),
-                    new Base64URL(token.substring(dots[1] + 1)));
-        } catch (ParseException e) {
+        JWSHeader header = parseHeader(headerPart, dots[1] == token.length() - 1);
+        if (header == null) {
             return diagnose(headerPart, dots[1] == token.length() - 1);
         }
-        JWSHeader header = jwt.getHeader();
         TypeClass type = typeClass(header.getType());
         TokenResult.Invalid refused = checkHeader(header, type);
         if (refused != null) {
             return refused;
         }
 
-        Map<String, Object> rawClaims = ClaimsJson.parse(jwt.getPayload().toBytes());
+        // The shape check passed: the token is base64url and dots, ASCII. Its bytes are the signing input
+        // (up to the second dot) and hold the two encoded parts, decoded here without copies of the string.
+        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        Map<String, Object> rawClaims = ClaimsJson.parse(decode(ascii, dots[0] + 1, dots[1]));
         if (rawClaims == null) {
             // RFC 7519 §7.2 / RFC 8259 §8.1: the claims set is UTF-8 JSON; bytes that are not UTF-8 are refused,
             // never replaced with U+FFFD (which would let two different byte strings read as one claim value).
@@ -236,7 +238,7 @@ public final class TokenVerifier {
             return refused;
         }
 
-        refused = verifySignature(issuer, jwt, header);
+        refused = verifySignature(issuer, header, token, ascii, dots[1]);
         if (refused != null) {
             return refused;
         }
@@ -359,14 +361,10 @@ public final class TokenVerifier {
                 break;
         }
         Base64URL headerPart = new Base64URL(token.substring(0, dots[0]));
-        SignedJWT jws;
-        try {
-            jws = new SignedJWT(headerPart, new Base64URL(token.substring(dots[0] + 1, dots[1])),
-                    new Base64URL(token.substring(dots[1] + 1)));
-        } catch (ParseException e) {
+        JWSHeader header = parseHeader(headerPart, dots[1] == token.length() - 1);
+        if (header == null) {
             return diagnose(headerPart, dots[1] == token.length() - 1);
         }
-        JWSHeader header = jws.getHeader();
         TypeClass type = typeClass(header.getType());
         TokenResult.Invalid refused = checkHeader(header, type);
         if (refused == null) {
@@ -375,7 +373,7 @@ public final class TokenVerifier {
         if (refused != null) {
             return refused;
         }
-        return verifySignature(issuer, jws, header);
+        return verifySignature(issuer, header, token, token.getBytes(StandardCharsets.US_ASCII), dots[1]);
     }
 
     /**
@@ -385,10 +383,12 @@ public final class TokenVerifier {
      *
      * @return null when one of the selected keys verifies the signature, else why the token was refused
      */
-    private static TokenResult.Invalid verifySignature(TrustedIssuer issuer, SignedJWT jws, JWSHeader header) {
+    private static TokenResult.Invalid verifySignature(TrustedIssuer issuer, JWSHeader header, String token,
+            byte[] ascii, int signingInputEnd) {
         try {
+            byte[] signature = decode(ascii, signingInputEnd + 1, ascii.length);
             for (java.security.Key key : issuer.processor().getJWSKeySelector().selectJWSKeys(header, null)) {
-                if (jws.verify(issuer.processor().getJWSVerifierFactory().createJWSVerifier(header, key))) {
+                if (issuer.verifiers().verify(header, key, token, ascii, signingInputEnd, signature)) {
                     return null;
                 }
             }
@@ -404,6 +404,30 @@ public final class TokenVerifier {
         } catch (JOSEException e) {
             return STANDARD.get(TokenFailure.BAD_SIGNATURE);
         }
+    }
+
+    /**
+     * The JWS header, or null when it is not one Nimbus accepts or the signature is empty (an unsecured token):
+     * what constructing Nimbus's {@code SignedJWT} refused, without its copy of the signing input.
+     */
+    private static JWSHeader parseHeader(Base64URL headerPart, boolean unsigned) {
+        if (unsigned) {
+            return null;
+        }
+        try {
+            return JWSHeader.parse(headerPart);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** The bytes that canonical, unpadded base64url {@code ascii[from, to)} encodes (checked by the shape check). */
+    private static byte[] decode(byte[] ascii, int from, int to) {
+        java.nio.ByteBuffer decoded = BASE64URL.decode(java.nio.ByteBuffer.wrap(ascii, from, to - from));
+        byte[] array = decoded.array();
+        return decoded.arrayOffset() == 0 && decoded.remaining() == array.length ? array
+                : Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(),
+                        decoded.arrayOffset() + decoded.limit());
     }
 
     /**

@@ -321,6 +321,11 @@ public final class TrustedIssuer {
         return processor;
     }
 
+    /** The signature checks on this issuer's provider: the processor's verifier factory. */
+    VerifierFactory verifiers() {
+        return (VerifierFactory) processor.getJWSVerifierFactory();
+    }
+
     private static ThreadPoolExecutor refreshExecutor() {
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

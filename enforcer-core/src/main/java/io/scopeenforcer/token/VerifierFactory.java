@@ -1,29 +1,56 @@
 package io.scopeenforcer.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeyTypeException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.crypto.impl.ECDSA;
+import com.nimbusds.jose.crypto.impl.RSASSA;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
+import com.nimbusds.jose.util.Base64URL;
+import io.scopeenforcer.internal.PerThread;
+import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Nimbus's verifier factory (HMAC, RSA, EC) plus {@link EdDsaVerifier}, all on one JCA provider (see
  * {@link SignatureProviders}; null for the JDK's). Immutable, thread-safe.
+ *
+ * <p>{@link #verify} checks RSA and ECDSA signatures with the JCA directly, as Nimbus's {@code RSASSAVerifier} and
+ * {@code ECDSAVerifier} do (the same {@code Signature} algorithms, the same ECDSA signature checks and DER
+ * transcoding), without what a first-seen token paid around the signature itself: a {@code Signature} made per
+ * token (reused per thread here), the key translated by a non-JDK provider on every check (translated once here),
+ * and the signing input rebuilt as a string and encoded again (read from the token's bytes here).
  */
 final class VerifierFactory implements JWSVerifierFactory {
+
+    /** The algorithms whose {@code Signature} objects are kept per thread; PSS (parameters) is made per check. */
+    private static final List<JWSAlgorithm> REUSED = List.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
     private final DefaultJWSVerifierFactory nimbus = new DefaultJWSVerifierFactory();
     private final Set<JWSAlgorithm> algorithms;
 
     private final Provider provider;
+    private final PerThread<Signature[]> signatures = PerThread.of(() -> new Signature[REUSED.size()]);
+    /** Keys in the provider's own form, by the JDK key's identity (the key selector keeps one per JWK). */
+    private final Cache<PublicKey, PublicKey> translated = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
 
     VerifierFactory(Provider provider) {
         this.provider = provider;
@@ -43,6 +70,78 @@ final class VerifierFactory implements JWSVerifierFactory {
             return new EdDsaVerifier((EdECPublicKey) key, provider);
         }
         return nimbus.createJWSVerifier(header, key);
+    }
+
+    /**
+     * Whether {@code signature} is a valid signature by {@code key} of {@code ascii[0, signingInputEnd)}, the
+     * token's {@code header.payload} as bytes; RSA and ECDSA directly, other algorithms through
+     * {@link #createJWSVerifier}. A critical header fails, as in Nimbus's verifiers (RFC 7515 §4.1.11).
+     *
+     * @param token the compact JWS the bytes are of, for the verifiers that take Nimbus's form
+     * @throws JOSEException when the key does not fit the algorithm
+     */
+    boolean verify(JWSHeader header, Key key, String token, byte[] ascii, int signingInputEnd, byte[] signature)
+            throws JOSEException {
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            return false;
+        }
+        boolean rsa = JWSAlgorithm.Family.RSA.contains(alg);
+        boolean ec = JWSAlgorithm.Family.EC.contains(alg);
+        if (!(rsa && key instanceof RSAPublicKey) && !(ec && key instanceof ECPublicKey)) {
+            return createJWSVerifier(header, key).verify(header, Arrays.copyOf(ascii, signingInputEnd),
+                    new Base64URL(token.substring(signingInputEnd + 1)));
+        }
+        byte[] checked = signature;
+        if (ec) {
+            if (!alg.equals(ECDSA.resolveAlgorithm((ECPublicKey) key))) {
+                // As ECDSAVerifier: the key's curve names the one algorithm it verifies (ES256 is P-256 only).
+                throw new JOSEException("the EC key's curve is not that of " + alg);
+            }
+            try {
+                // CVE-2022-21449 ("psychic signatures"): r and s in range, and the JWS length for the algorithm.
+                ECDSA.ensureLegalSignature(signature, alg);
+                checked = ECDSA.transcodeSignatureToDER(signature);
+            } catch (JOSEException e) {
+                return false;
+            }
+        }
+        int slot = REUSED.indexOf(alg);
+        Signature[] kept = slot < 0 ? null : signatures.get();
+        Signature verifier = kept == null ? null : kept[slot];
+        if (verifier == null) {
+            verifier = rsa ? RSASSA.getSignerAndVerifier(alg, provider) : ECDSA.getSignerAndVerifier(alg, provider);
+        }
+        try {
+            verifier.initVerify(inProviderForm((PublicKey) key));
+            verifier.update(ascii, 0, signingInputEnd);
+            boolean valid = verifier.verify(checked);
+            if (kept != null) {
+                kept[slot] = verifier; // reset by verify(): ready for the next initVerify
+            }
+            return valid;
+        } catch (GeneralSecurityException e) {
+            // A key the provider refuses, or a signature it cannot parse: not valid. The object is dropped, in
+            // case the failure left it half-way.
+            if (kept != null) {
+                kept[slot] = null;
+            }
+            return false;
+        }
+    }
+
+    /** The key as the provider's own class, so that it is not converted again on every check; JDK keys as they are. */
+    private PublicKey inProviderForm(PublicKey key) {
+        if (provider == null) {
+            return key;
+        }
+        return translated.get(key, k -> {
+            try {
+                return KeyFactory.getInstance(k.getAlgorithm(), provider).translateKey(k) instanceof PublicKey p ? p : k;
+            } catch (GeneralSecurityException e) {
+                return k; // the provider translates it per check, as before
+            }
+        });
     }
 
     @Override
