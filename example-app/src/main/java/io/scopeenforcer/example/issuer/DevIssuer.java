@@ -230,7 +230,7 @@ public final class DevIssuer {
     }
 
     /** The public key set ({@code /.well-known/jwks.json}); the private key never leaves this object. */
-    String jwksJson() {
+    public String jwksJson() {
         return jwksJson;
     }
 
