@@ -73,6 +73,11 @@ final class DemoTls {
         DemoCertificates.writeOwnerOnly(directory.resolve(CLIENT_CERTIFICATE),
                 DemoCertificates.certificatePem(client.certificate()));
         DemoCertificates.writeOwnerOnly(directory.resolve(CLIENT_KEY), DemoCertificates.privateKeyPem(client.keys()));
+        // A second chance at exit, after the shutdown hooks, files before their directory (reverse order).
+        directory.toFile().deleteOnExit();
+        for (String name : List.of(SERVER_CERTIFICATE, CLIENT_CERTIFICATE, CLIENT_KEY, ISSUER_KEYS)) {
+            directory.resolve(name).toFile().deleteOnExit();
+        }
         return new DemoTls(directory, serverContext(server), client.certificate());
     }
 
