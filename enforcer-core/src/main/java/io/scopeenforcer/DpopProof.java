@@ -31,8 +31,9 @@ import java.util.Map;
  * Checks one DPoP proof JWT as RFC 9449 §4.3 lists, in its order: a JWS of {@code typ} {@code dpop+jwt}, an
  * accepted asymmetric {@code alg}, a public {@code jwk} header that verifies the signature, {@code htm} the
  * request's method, {@code htu} its URI (origin from configuration, path as the client sent it), {@code iat}
- * within the window, {@code ath} the token's hash, and a {@code jti}. What it gives back, the key's RFC 7638
- * thumbprint and the replay key, the caller checks against the token's {@code cnf.jkt} and the replay cache.
+ * within the window, {@code ath} the token's hash (when there is a token: a token request has none), and a
+ * {@code jti}. What it gives back, the key's RFC 7638 thumbprint and the replay key, the caller checks against the
+ * token's {@code cnf.jkt} and the replay cache.
  * Stateless and thread-safe.
  */
 final class DpopProof {
@@ -68,7 +69,8 @@ final class DpopProof {
      * @param proof the {@code DPoP} header value
      * @param method the request method
      * @param requestPath the raw request path as the client sent it, without the query
-     * @param token the access token the request carries, for {@code ath}
+     * @param token the access token the request carries, for {@code ath}; null at a token endpoint, where a
+     *     proof binds a token yet to be issued and {@code ath} is not checked (RFC 9449 §4.3 item 12, §5)
      */
     static Result check(DpopSettings settings, String proof, String method, String requestPath, String token) {
         if (proof.isEmpty() || proof.length() > MAX_LENGTH) {
@@ -127,12 +129,14 @@ final class DpopProof {
         if (iatProblem != null) {
             return Result.refused(iatProblem);
         }
-        if (!(claims.get("ath") instanceof String ath)) {
-            return Result.refused("the DPoP proof has no ath");
-        }
-        if (!MessageDigest.isEqual(ath.getBytes(StandardCharsets.US_ASCII),
-                accessTokenHash(token).getBytes(StandardCharsets.US_ASCII))) {
-            return Result.refused("the DPoP proof's ath is not the hash of the access token");
+        if (token != null) {
+            if (!(claims.get("ath") instanceof String ath)) {
+                return Result.refused("the DPoP proof has no ath");
+            }
+            if (!MessageDigest.isEqual(ath.getBytes(StandardCharsets.US_ASCII),
+                    accessTokenHash(token).getBytes(StandardCharsets.US_ASCII))) {
+                return Result.refused("the DPoP proof's ath is not the hash of the access token");
+            }
         }
         if (!(claims.get("jti") instanceof String jti) || jti.isEmpty() || jti.length() > MAX_JTI) {
             return Result.refused("the DPoP proof has no usable jti");

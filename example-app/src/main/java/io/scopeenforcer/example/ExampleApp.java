@@ -22,8 +22,10 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
@@ -39,7 +41,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * as it would serve an unpacked war. The start-up parameters (the development issuer's, and every
  * {@code --name=value} filter flag) become the filter's init-params, which beat web.xml's context-params (see
  * {@link LauncherSettings}). Every error the container produces is answered as problem+json
- * ({@link ProblemErrorHandler}).
+ * ({@link ProblemErrorHandler}). With {@code --tls} it serves HTTPS only, with certificates made at start-up
+ * ({@link DemoTls}).
  */
 public final class ExampleApp {
 
@@ -53,9 +56,15 @@ public final class ExampleApp {
 
     /**
      * Starts the app, prints where it listens and how to try it, and runs until Ctrl-C or SIGTERM.
-     * Exits with status 2 and a one-line message for a bad flag or value.
+     * Exits with status 2 and a one-line message for a bad flag or value. {@code dpop-proof ...} instead prints a
+     * DPoP proof and exits ({@link DpopProofCommand}).
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(DpopProofCommand.NAME)) {
+            // A helper for the README's curl demo: prints a DPoP proof and exits; no server.
+            System.exit(DpopProofCommand.run(List.of(args).subList(1, args.length)));
+            return;
+        }
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.println(Options.USAGE);
             return;
@@ -99,7 +108,18 @@ public final class ExampleApp {
         HttpConfiguration http = new HttpConfiguration();
         // No "Server: Jetty(12.x.y)": a version in every answer only helps whoever looks for a known bug.
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        DemoTls tls = options.tls() ? DemoTls.create() : null;
+        ServerConnector connector;
+        if (tls != null) {
+            // isSecure(), the https scheme and the client certificate (jakarta.servlet.request.X509Certificate).
+            http.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), "http/1.1"),
+                    new HttpConnectionFactory(http));
+            // Ctrl-C and SIGTERM: the demo key goes with the app (close() deletes it too).
+            Runtime.getRuntime().addShutdownHook(new Thread(tls::delete, "delete-demo-certificates"));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -107,23 +127,35 @@ public final class ExampleApp {
             // Bound now, not at server.start(): with --port=0 the development issuer's URL needs the real port.
             connector.open();
         } catch (IOException e) {
+            if (tls != null) {
+                tls.delete();
+            }
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + e.getMessage(), e);
         }
         int port = connector.getLocalPort();
-        String base = "http://localhost:" + port;
+        String base = (tls != null ? "https" : "http") + "://localhost:" + port;
 
-        DevIssuer devIssuer = options.devIssuer() ? new DevIssuer(base, options.tokenTtl(), Clock.systemUTC()) : null;
+        DevIssuer devIssuer = options.devIssuer() ? new DevIssuer(base, options.tokenTtl(), Clock.systemUTC(),
+                tls == null ? null : tls.clientThumbprint()) : null;
         Map<String, String> parameters = new LinkedHashMap<>();
         if (devIssuer != null) {
             parameters.put("issuer", base);
-            parameters.put("jwks-uri", base + IssuerMetadataServlet.JWKS_PATH);
             parameters.put("audience", Negotiator.ACCOUNT_AUDIENCE + "," + base);
             parameters.put("resource-metadata", base);
-            // legacy-reader's opaque tokens are checked at the development issuer's RFC 7662 endpoint.
-            parameters.put("introspection-endpoint", base + IntrospectionEndpoint.PATH);
-            parameters.put("introspection-client-id", DemoClients.INTROSPECTION_CLIENT);
-            parameters.put("introspection-client-secret", DemoClients.secretOf(DemoClients.INTROSPECTION_CLIENT));
+            if (tls == null) {
+                parameters.put("jwks-uri", base + IssuerMetadataServlet.JWKS_PATH);
+                // legacy-reader's opaque tokens are checked at the development issuer's RFC 7662 endpoint.
+                parameters.put("introspection-endpoint", base + IntrospectionEndpoint.PATH);
+                parameters.put("introspection-client-id", DemoClients.INTROSPECTION_CLIENT);
+                parameters.put("introspection-client-secret", DemoClients.secretOf(DemoClients.INTROSPECTION_CLIENT));
+            } else {
+                // The JVM does not trust the demo certificate, so the filter makes no https call to this app: it
+                // reads the keys from a file, and without introspection legacy-reader's opaque tokens are refused.
+                parameters.put("jwks-file", tls.writeIssuerKeys(devIssuer.jwksJson()).toString());
+            }
+            // The development issuer binds tokens to DPoP keys (RFC 9449), so the API checks proofs for its URL.
+            parameters.put("dpop-origin", base);
         }
         parameters.putAll(options.filterParameters());
         if (devIssuer == null && !parameters.containsKey("resource-metadata")) {
@@ -172,7 +204,7 @@ public final class ExampleApp {
                 }
             }
         }
-        return new Running(server, port, options, devIssuer, effective, webapp.getServletContext());
+        return new Running(server, base, options, devIssuer, tls, effective, webapp.getServletContext());
     }
 
     /**
@@ -271,30 +303,44 @@ public final class ExampleApp {
     public static final class Running implements AutoCloseable {
 
         private final Server server;
-        private final int port;
+        private final URI base;
         private final Options options;
         private final DevIssuer devIssuer;
+        private final DemoTls tls;
         private final Map<String, String> parameters;
         private final ServletContext context;
 
-        private Running(Server server, int port, Options options, DevIssuer devIssuer,
+        private Running(Server server, String base, Options options, DevIssuer devIssuer, DemoTls tls,
                         Map<String, String> parameters, ServletContext context) {
             this.server = server;
-            this.port = port;
+            this.base = URI.create(base);
             this.options = options;
             this.devIssuer = devIssuer;
+            this.tls = tls;
             this.parameters = Map.copyOf(parameters);
             this.context = context;
         }
 
         /** The port the app listens on. */
         public int port() {
-            return port;
+            return base.getPort();
         }
 
-        /** {@code http://localhost:<port>}: the app's base URL, and the development issuer's identifier. */
+        /**
+         * {@code http://localhost:<port>} ({@code https} with {@code --tls}): the app's base URL, and the development
+         * issuer's identifier.
+         */
         public URI baseUri() {
-            return URI.create("http://localhost:" + port);
+            return base;
+        }
+
+        /**
+         * With {@code --tls}, the directory of {@code server.pem} (the server's certificate, to trust),
+         * {@code client.pem} and {@code client-key.pem} (the demo client certificate of {@code mtls-client} and its
+         * key); null without. It is deleted when the app stops.
+         */
+        public java.nio.file.Path tlsDirectory() {
+            return tls == null ? null : tls.directory();
         }
 
         /**
@@ -324,13 +370,17 @@ public final class ExampleApp {
             }
         }
 
-        /** Stops the server and waits for it. */
+        /** Stops the server and waits for it; deletes the {@code --tls} files. */
         @Override
         public void close() {
             try {
                 server.stop();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot stop the server: " + e.getMessage(), e);
+            } finally {
+                if (tls != null) {
+                    tls.delete();
+                }
             }
         }
 
@@ -371,11 +421,23 @@ public final class ExampleApp {
                 }
                 b.append('\n');
             }
+            if (tls != null) {
+                b.append(String.format("  %-17s %s", DemoClients.MTLS_CLIENT.clientId(),
+                        DemoClients.MTLS_CLIENT.allowedScopes().toSpaceDelimited()))
+                        .append("  [no secret: its TLS client certificate; tokens bound to it]\n");
+                b.append("TLS files (deleted at stop): ").append(tls.directory()).append('\n');
+                b.append("  ").append(DemoTls.SERVER_CERTIFICATE).append(" (--cacert), ")
+                        .append(DemoTls.CLIENT_CERTIFICATE).append(" and ").append(DemoTls.CLIENT_KEY)
+                        .append(" (--cert, --key: mtls-client)\n");
+            }
             b.append("Try it:\n");
-            b.append("  TOKEN=$(curl -s -u paas-reader:paas-reader-secret -d grant_type=client_credentials ")
+            String cacert = tls == null ? "" : "--cacert " + tls.directory().resolve(DemoTls.SERVER_CERTIFICATE) + " ";
+            b.append("  TOKEN=$(curl -s ").append(cacert)
+                    .append("-u paas-reader:paas-reader-secret -d grant_type=client_credentials ")
                     .append(base).append(TokenEndpoint.PATH)
                     .append(" | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
-            b.append("  curl -i -H \"Authorization: Bearer $TOKEN\" ").append(base).append("/paas/analytics/reports\n");
+            b.append("  curl -i ").append(cacert).append("-H \"Authorization: Bearer $TOKEN\" ").append(base)
+                    .append("/paas/analytics/reports\n");
             b.append("Ctrl-C stops it.");
             return b.toString();
         }

@@ -30,9 +30,14 @@ final class Options {
 
     static final String USAGE = """
             usage: java -jar example-app.jar [--name=value ...]
+                   java -jar example-app.jar dpop-proof --key=FILE --method=M --url=URL [--token=T]
+                                   (prints a DPoP proof for one request, see README)
               --port=N             port to listen on (default 8080; 0 picks a free one)
               --host=ADDRESS       address to listen on (default localhost; 0.0.0.0 for every interface)
               --token-ttl=SECONDS  lifetime of development-issuer access tokens (default 300)
+              --tls                serve HTTPS with a self-signed certificate made at start-up, ask
+                                   for client certificates, and write the demo client certificate
+                                   of mtls-client to a temporary directory (printed at start-up)
               --issuer=URL [--jwks-uri=URL|--jwks-file=PATH] --audience=A,B
                                    trust this issuer instead; the development issuer is off;
                                    without --jwks-uri or --jwks-file its keys are found from
@@ -45,12 +50,14 @@ final class Options {
     private final int port;
     private final String host;
     private final Duration tokenTtl;
+    private final boolean tls;
     private final Map<String, String> filterParameters;
 
-    private Options(int port, String host, Duration tokenTtl, Map<String, String> filterParameters) {
+    private Options(int port, String host, Duration tokenTtl, boolean tls, Map<String, String> filterParameters) {
         this.port = port;
         this.host = host;
         this.tokenTtl = tokenTtl;
+        this.tls = tls;
         this.filterParameters = Collections.unmodifiableMap(new LinkedHashMap<>(filterParameters));
     }
 
@@ -66,19 +73,30 @@ final class Options {
     /**
      * Parses the arguments.
      *
-     * @throws UsageException for anything but {@code --name=value}, an unknown or repeated name, an empty value,
-     *     a bad port, host or TTL, or an external-issuer setting that is incomplete
+     * @throws UsageException for anything but {@code --name=value} and {@code --tls}, an unknown or repeated name, an
+     *     empty value, a bad port, host or TTL, or an external-issuer setting that is incomplete
      */
     static Options parse(List<String> args) {
         Objects.requireNonNull(args, "args");
         Map<String, String> values = new LinkedHashMap<>();
+        boolean tls = false;
         for (String arg : args) {
+            if (arg.equals("--tls")) {
+                if (tls) {
+                    throw new UsageException("--tls is given twice");
+                }
+                tls = true;
+                continue;
+            }
             int equals = arg.indexOf('=');
             if (!arg.startsWith("--") || equals < 0) {
                 throw new UsageException("expected --name=value, got " + fragment(arg) + " (see --help)");
             }
             String name = arg.substring(2, equals);
             String value = arg.substring(equals + 1);
+            if (name.equals("tls")) {
+                throw new UsageException("--tls takes no value");
+            }
             if (!isKnown(name)) {
                 throw new UsageException("unknown flag " + fragment("--" + name) + " (see --help)");
             }
@@ -106,7 +124,7 @@ final class Options {
             if (ttlText != null) {
                 throw new UsageException("--token-ttl is for the development issuer, which --issuers turns off");
             }
-            return new Options(port, host, ttl, values);
+            return new Options(port, host, ttl, tls, values);
         }
         boolean external = values.containsKey("issuer");
         boolean jwksUri = values.containsKey("jwks-uri");
@@ -133,7 +151,7 @@ final class Options {
                 throw new UsageException("--token-ttl is for the development issuer, which --issuer turns off");
             }
         }
-        return new Options(port, host, ttl, values);
+        return new Options(port, host, ttl, tls, values);
     }
 
     /** Port to listen on; 0 means any free port. */
@@ -149,6 +167,11 @@ final class Options {
     /** Lifetime of the development issuer's access tokens. */
     Duration tokenTtl() {
         return tokenTtl;
+    }
+
+    /** Whether to serve HTTPS with demo certificates ({@code --tls}). */
+    boolean tls() {
+        return tls;
     }
 
     /** True unless {@code --issuer} or {@code --issuers} was given. */

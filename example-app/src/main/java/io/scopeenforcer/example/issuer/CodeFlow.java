@@ -229,7 +229,8 @@ final class CodeFlow {
      * this client's, issued for this redirect URI and match the verifier. A second use of a code revokes the
      * refresh tokens the first use issued (RFC 6749 §4.1.2). Every failure is the same {@code invalid_grant}.
      */
-    DevIssuer.Outcome redeem(ClientRegistration client, String code, String redirectUri, String verifier) {
+    DevIssuer.Outcome redeem(ClientRegistration client, String code, String redirectUri, String verifier,
+                             DevIssuer.Binding binding) {
         if (!VERIFIER.matcher(verifier).matches()) {
             return DevIssuer.Outcome.error(400, "invalid_request",
                     "code_verifier must be 43 to 128 unreserved characters (RFC 7636 section 4.1)");
@@ -251,7 +252,7 @@ final class CodeFlow {
             // Burnt: a wrong verifier does not get a second guess.
             return invalidGrant();
         }
-        return issuer.authorizationCode(client, issued.grant(), issued.user(), issued.family());
+        return issuer.authorizationCode(client, issued.grant(), issued.user(), issued.family(), binding);
     }
 
     /** BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */

@@ -50,6 +50,13 @@ public final class DemoClients {
      */
     public static final ClientRegistration LEGACY_READER = client("legacy-reader",
             "urn:opc:resource:consumer:paas::read", false, null, null);
+    /**
+     * The client of certificate-bound tokens (RFC 8705), with {@code --tls} only: it has no secret and authenticates
+     * with the demo client certificate made at start-up ({@code self_signed_tls_client_auth}, RFC 8705 §2.2), and its
+     * tokens carry that certificate's thumbprint ({@code cnf["x5t#S256"]}). Not in {@link #ALL}.
+     */
+    public static final ClientRegistration MTLS_CLIENT = client("mtls-client",
+            "urn:opc:resource:consumer:paas::read", false, null, null);
     /** The resource server's own credentials at the introspection endpoint (secret {@code example-api-secret}). */
     public static final String INTROSPECTION_CLIENT = "example-api";
 
@@ -75,6 +82,14 @@ public final class DemoClients {
     static boolean isIntrospectionClient(String clientId, String secret) {
         boolean id = MessageDigest.isEqual(sha256(INTROSPECTION_CLIENT), sha256(clientId));
         return MessageDigest.isEqual(sha256(secretOf(INTROSPECTION_CLIENT)), sha256(secret)) && id;
+    }
+
+    /**
+     * Whether {@code client} is public (RFC 6749 §2.1): it holds no secret, so a refresh token it got with a DPoP
+     * proof is bound to that key (RFC 9449 §5).
+     */
+    static boolean isPublic(ClientRegistration client) {
+        return client.clientId().equals(PAAS_CLI.clientId());
     }
 
     /** The demo convention; real secrets are random and live in a vault, never in code. */

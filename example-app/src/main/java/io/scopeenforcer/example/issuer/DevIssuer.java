@@ -15,6 +15,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.scopeenforcer.DpopSettings;
+import io.scopeenforcer.TokenRequestProof;
 import io.scopeenforcer.negotiation.ClientRegistration;
 import io.scopeenforcer.negotiation.NegotiationResult;
 import io.scopeenforcer.negotiation.Negotiator;
@@ -24,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +46,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead. Users
  * ({@link Directory}) get tokens through the authorization-code flow ({@link CodeFlow}, {@link AuthorizationEndpoint});
  * each original grant starts a refresh-token family, which a replayed refresh token or code revokes whole.
+ *
+ * <p>Sender-constrained tokens (RFC 7800 {@code cnf}): a token request with a valid DPoP proof gets a token bound to
+ * the proof's key ({@code cnf.jkt}, {@code token_type: DPoP}, RFC 9449 §5), and {@code mtls-client}, which
+ * authenticates with its TLS certificate (RFC 8705 §2.2), gets tokens bound to that certificate
+ * ({@code cnf["x5t#S256"]}, RFC 8705 §3). A public client's refresh token issued with a proof is bound to that key:
+ * a refresh with another key, or none, is {@code invalid_grant}. A confidential client's refresh token is bound to
+ * the client's authentication only, so its next access token is bound to whatever key the refresh request proves.
  *
  * <p>Thread-safe: the key and negotiator are immutable, refresh tokens live in a concurrent map and are
  * consumed with an atomic remove, so a refresh token works once even under concurrent use.
@@ -63,6 +74,10 @@ public final class DevIssuer {
     private final String jwksJson;
     private final String metadataJson;
     private final CodeFlow codeFlow;
+    /** The token endpoint's proof check: its origin is the issuer's, its replay cache this issuer's own. */
+    private final DpopSettings dpop;
+    /** RFC 8705 §3.1 thumbprint of {@code mtls-client}'s certificate, registered at start-up; null without TLS. */
+    private final String mtlsClientThumbprint;
     private final SecureRandom random = new SecureRandom();
     /** SHA-256 of the refresh token → its grant: a heap dump shows no usable refresh token. */
     private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
@@ -78,7 +93,36 @@ public final class DevIssuer {
      * family (one per original grant, kept by rotation); the user it acts for (null for a client's own grant).
      */
     private record RefreshGrant(String clientId, ScopeSet scope, Instant expiresAt, String family,
-                                Directory.User user) {
+                                Directory.User user, String jkt) {
+    }
+
+    /**
+     * What a token is bound to (RFC 7800 {@code cnf}): the RFC 7638 thumbprint of a DPoP proof's key ({@code jkt}),
+     * the RFC 8705 §3.1 thumbprint of the client's TLS certificate ({@code x5t}), either, both or neither.
+     */
+    record Binding(String jkt, String x5t) {
+
+        static final Binding NONE = new Binding(null, null);
+
+        /** The {@code cnf} claim, or null when bound to nothing. */
+        Map<String, Object> cnf() {
+            if (jkt == null && x5t == null) {
+                return null;
+            }
+            Map<String, Object> cnf = new LinkedHashMap<>();
+            if (jkt != null) {
+                cnf.put("jkt", jkt);
+            }
+            if (x5t != null) {
+                cnf.put("x5t#S256", x5t);
+            }
+            return cnf;
+        }
+
+        /** {@code DPoP} for a DPoP-bound token (RFC 9449 §5), else {@code Bearer} (a certificate-bound one too). */
+        String tokenType() {
+            return jkt != null ? "DPoP" : "Bearer";
+        }
     }
 
     private record RotatedToken(String family, Instant expiresAt) {
@@ -111,6 +155,17 @@ public final class DevIssuer {
      * @throws IllegalArgumentException if the TTL is not positive
      */
     public DevIssuer(String issuer, Duration accessTokenTtl, Clock clock) {
+        this(issuer, accessTokenTtl, clock, null);
+    }
+
+    /**
+     * An issuer whose {@code mtls-client} authenticates with the TLS client certificate of this thumbprint.
+     *
+     * @param mtlsClientThumbprint RFC 8705 §3.1 {@code x5t#S256} of the demo client certificate; null when the app
+     *     serves plain HTTP, and then {@code mtls-client} cannot authenticate
+     * @see #DevIssuer(String, Duration, Clock)
+     */
+    public DevIssuer(String issuer, Duration accessTokenTtl, Clock clock, String mtlsClientThumbprint) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.accessTokenTtl = Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -130,8 +185,28 @@ public final class DevIssuer {
         }
         this.negotiator = Negotiator.newBuilder().catalog(CATALOG).resourceServerAudience(issuer).build();
         this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
-        this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
+        this.dpop = DpopSettings.newBuilder().origin(issuer).clock(clock).build();
+        this.mtlsClientThumbprint = mtlsClientThumbprint;
+        this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer, dpop.algorithms(),
+                mtlsClientThumbprint != null));
         this.codeFlow = new CodeFlow(this, clock);
+    }
+
+    /**
+     * The token request's DPoP proof checked (RFC 9449 §5): {@code htu} must be this issuer's token endpoint as the
+     * client addressed it; an accepted proof works once.
+     *
+     * @param proofs every {@code DPoP} header of the request
+     * @param method the request method
+     * @param requestPath the raw request path
+     */
+    TokenRequestProof.Result checkProof(List<String> proofs, String method, String requestPath) {
+        return TokenRequestProof.check(dpop, proofs, method, requestPath);
+    }
+
+    /** The thumbprint of {@code mtls-client}'s registered certificate, or null when the app serves plain HTTP. */
+    String mtlsClientThumbprint() {
+        return mtlsClientThumbprint;
     }
 
     /** The issuer identifier, {@code iss} of its tokens and of its authorization responses (RFC 9207). */
@@ -155,7 +230,7 @@ public final class DevIssuer {
     }
 
     /** The public key set ({@code /.well-known/jwks.json}); the private key never leaves this object. */
-    String jwksJson() {
+    public String jwksJson() {
         return jwksJson;
     }
 
@@ -164,24 +239,27 @@ public final class DevIssuer {
         return metadataJson;
     }
 
-    /** The {@code client_credentials} grant: negotiate the requested scope (null: the client's defaults). */
-    Outcome clientCredentials(ClientRegistration client, String requestedScope) {
+    /**
+     * The {@code client_credentials} grant: negotiate the requested scope (null: the client's defaults), and bind the
+     * token as {@code binding} says.
+     */
+    Outcome clientCredentials(ClientRegistration client, String requestedScope, Binding binding) {
         NegotiationResult result = negotiator.negotiate(requestedScope, client);
         if (result instanceof NegotiationResult.Refused refused) {
             return Outcome.error(400, refused.error(), refused.description());
         }
         NegotiationResult.Granted granted = (NegotiationResult.Granted) result;
         if (client.clientId().equals(DemoClients.LEGACY_READER.clientId())) {
-            return issueOpaque(client, granted);
+            return issueOpaque(client, granted, binding);
         }
-        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, null, newFamily());
+        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, null, newFamily(), binding);
     }
 
     /**
      * An opaque access token (random, 256 bits): only introspection (RFC 7662) says what it grants. The issuer keeps
      * its SHA-256, never the token, with what introspection answers for it.
      */
-    private Outcome issueOpaque(ClientRegistration client, NegotiationResult.Granted granted) {
+    private Outcome issueOpaque(ClientRegistration client, NegotiationResult.Granted granted, Binding binding) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(accessTokenTtl);
         opaqueTokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
@@ -195,13 +273,17 @@ public final class DevIssuer {
         answer.put("client_id", client.clientId());
         answer.put("aud", new ArrayList<>(granted.audiences()));
         answer.put("scope", granted.scopes().toSpaceDelimited());
-        answer.put("token_type", "Bearer");
+        answer.put("token_type", binding.tokenType());
         answer.put("iat", now.getEpochSecond());
         answer.put("exp", expiresAt.getEpochSecond());
+        if (binding.cnf() != null) {
+            // RFC 9449 §6.2, RFC 8705 §3.2: introspection tells the resource server what the token is bound to.
+            answer.put("cnf", binding.cnf());
+        }
         opaqueTokens.put(digest(token), new OpaqueToken(Map.copyOf(answer), expiresAt));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token);
-        body.put("token_type", "Bearer");
+        body.put("token_type", binding.tokenType());
         body.put("expires_in", accessTokenTtl.toSeconds());
         body.put("scope", granted.scopes().toSpaceDelimited());
         return new Outcome(200, body);
@@ -222,12 +304,12 @@ public final class DevIssuer {
     /**
      * The tokens of an {@code authorization_code} grant (RFC 6749 §4.1.4): an access token for {@code user}
      * ({@code sub}, {@code bi_t}, {@code bi_r} from the user) and, when the grant has {@code offline_access}, a
-     * refresh token of the new family {@code family}, which {@link #revokeFamily} ends.
+     * refresh token of the new family {@code family}, which {@link #revokeFamily} ends; bound as {@code binding} says.
      */
     Outcome authorizationCode(ClientRegistration client, NegotiationResult.Granted granted, Directory.User user,
-                              String family) {
+                              String family, Binding binding) {
         Objects.requireNonNull(user, "user");
-        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, user, family);
+        return issue(client, granted, granted.refreshToken() ? granted.scopes() : null, user, family, binding);
     }
 
     /** A new refresh-token family id: one per original grant. */
@@ -248,9 +330,10 @@ public final class DevIssuer {
     /**
      * The {@code refresh_token} grant (RFC 6749 §6): the token must be this client's, live and unused; it is
      * consumed and replaced (rotation, RFC 9700 §4.14.2). The original scope is negotiated again, or the
-     * requested subset of it; the new refresh token keeps the original scope.
+     * requested subset of it; the new refresh token keeps the original scope. A refresh token bound to a DPoP key
+     * (a public client's, RFC 9449 §5) needs a proof of that key, and is not consumed without one.
      */
-    Outcome refresh(ClientRegistration client, String refreshToken, String requestedScope) {
+    Outcome refresh(ClientRegistration client, String refreshToken, String requestedScope, Binding binding) {
         String handle = digest(refreshToken);
         RefreshGrant grant = refreshTokens.get(handle);
         Instant now = clock.instant();
@@ -270,6 +353,11 @@ public final class DevIssuer {
         if (!grant.clientId().equals(client.clientId())) {
             // Not consumed: its owner may still use it. Same words as an unknown token: nothing to learn here.
             return invalidGrant("the refresh token is unknown, used or expired");
+        }
+        if (grant.jkt() != null && !grant.jkt().equals(binding.jkt())) {
+            // Not consumed either: the key's holder may still use it.
+            return invalidGrant("the refresh token is bound to a DPoP key: send a proof of that key (RFC 9449"
+                    + " section 5)");
         }
         String scope = grant.scope().toSpaceDelimited();
         if (requestedScope != null) {
@@ -299,12 +387,15 @@ public final class DevIssuer {
             return invalidGrant("the refresh token is unknown, used or expired");
         }
         rotatedRefreshTokens.put(handle, new RotatedToken(grant.family(), grant.expiresAt()));
-        return issue(client, (NegotiationResult.Granted) result, grant.scope(), grant.user(), grant.family());
+        return issue(client, (NegotiationResult.Granted) result, grant.scope(), grant.user(), grant.family(), binding);
     }
 
-    /** Signs an access token for the grant and, when {@code refreshScope} is not null, makes a refresh token. */
+    /**
+     * Signs an access token for the grant, bound as {@code binding} says, and, when {@code refreshScope} is not
+     * null, makes a refresh token (bound to the DPoP key too for a public client).
+     */
     private Outcome issue(ClientRegistration client, NegotiationResult.Granted granted, ScopeSet refreshScope,
-                          Directory.User user, String family) {
+                          Directory.User user, String family, Binding binding) {
         Instant now = clock.instant();
         Date issuedAt = Date.from(now);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -325,6 +416,9 @@ public final class DevIssuer {
             claims.claim("bi_t", user.tenant());
             claims.claim("bi_r", user.realm());
         }
+        if (binding.cnf() != null) {
+            claims.claim("cnf", binding.cnf());
+        }
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType("at+jwt"))
                 .keyID(key.getKeyID())
@@ -340,17 +434,18 @@ public final class DevIssuer {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", jwt.serialize());
-        body.put("token_type", "Bearer");
+        body.put("token_type", binding.tokenType());
         body.put("expires_in", accessTokenTtl.toSeconds());
         body.put("scope", granted.scopes().toSpaceDelimited());
         if (refreshScope != null) {
-            body.put("refresh_token", newRefreshToken(client, refreshScope, now, family, user));
+            String refreshJkt = DemoClients.isPublic(client) ? binding.jkt() : null;
+            body.put("refresh_token", newRefreshToken(client, refreshScope, now, family, user, refreshJkt));
         }
         return new Outcome(200, body);
     }
 
     private String newRefreshToken(ClientRegistration client, ScopeSet scope, Instant now, String family,
-                                   Directory.User user) {
+                                   Directory.User user, String jkt) {
         if (refreshTokens.size() > 10_000) {
             // A demo keeps tokens in memory; drop the expired ones before the map grows without bound.
             refreshTokens.values().removeIf(g -> !g.expiresAt().isAfter(now));
@@ -362,8 +457,20 @@ public final class DevIssuer {
         random.nextBytes(bytes);
         String token = Base64URL.encode(bytes).toString();
         refreshTokens.put(digest(token), new RefreshGrant(client.clientId(), scope, now.plus(REFRESH_TOKEN_TTL),
-                family, user));
+                family, user, jkt));
         return token;
+    }
+
+    /**
+     * RFC 8705 §3.1 {@code x5t#S256}: base64url SHA-256 of the certificate's DER, what a certificate-bound token's
+     * {@code cnf} holds.
+     */
+    public static String certificateThumbprint(X509Certificate certificate) {
+        try {
+            return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())).toString();
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot hash the certificate", e);
+        }
     }
 
     private static Outcome invalidGrant(String description) {
@@ -380,7 +487,7 @@ public final class DevIssuer {
         }
     }
 
-    private static Map<String, Object> metadata(String issuer) {
+    private static Map<String, Object> metadata(String issuer, List<String> dpopAlgorithms, boolean tls) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + TokenEndpoint.PATH);
@@ -388,7 +495,10 @@ public final class DevIssuer {
         m.put("authorization_endpoint", issuer + AuthorizationEndpoint.PATH);
         m.put("grant_types_supported", List.of("client_credentials", "refresh_token", "authorization_code"));
         // "none": the public paas-cli sends its client_id only; PKCE binds its code to it (RFC 7636).
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        // self_signed_tls_client_auth (RFC 8705 §2.2): mtls-client, with --tls only.
+        m.put("token_endpoint_auth_methods_supported", tls
+                ? List.of("client_secret_basic", "client_secret_post", "none", "self_signed_tls_client_auth")
+                : List.of("client_secret_basic", "client_secret_post", "none"));
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
         // S256 only: plain would put the verifier itself in the front channel (RFC 7636 §4.2, RFC 9700 §2.1.1).
@@ -396,6 +506,10 @@ public final class DevIssuer {
         // RFC 9207: the redirect carries iss, so a client talking to several issuers can tell them apart.
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("scopes_supported", new ArrayList<>(CATALOG.values()));
+        // RFC 9449 §5.1: a token request with a proof of one of these gets a DPoP-bound token.
+        m.put("dpop_signing_alg_values_supported", dpopAlgorithms);
+        // RFC 8705 §3.3: mtls-client's tokens are bound to its certificate (served over TLS only).
+        m.put("tls_client_certificate_bound_access_tokens", tls);
         return m;
     }
 

@@ -70,7 +70,7 @@ class CodeFlowTest {
         String code = flow.issueCode(pending, alice, (NegotiationResult.Granted) flow.negotiateForUser(pending, alice));
 
         clock.advance(age);
-        DevIssuer.Outcome outcome = flow.redeem(DemoClients.ACME_WEB, code, redirect, VERIFIER);
+        DevIssuer.Outcome outcome = flow.redeem(DemoClients.ACME_WEB, code, redirect, VERIFIER, DevIssuer.Binding.NONE);
         assertEquals(status, outcome.status(), String.valueOf(outcome.body()));
         if (status == 400) {
             assertEquals("invalid_grant", outcome.body().get("error"));
