@@ -358,7 +358,7 @@ public final class TrustedIssuer {
      */
     public KeySetStatus prefetchKeys() {
         keys.prefetch();
-        return keys.status();
+        return keyStatus();
     }
 
     /** Issuer, key source, audiences and algorithms; never the shared secret. */
