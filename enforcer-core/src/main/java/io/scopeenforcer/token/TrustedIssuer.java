@@ -1144,7 +1144,7 @@ public final class TrustedIssuer {
                 throw new IllegalStateException("issuer " + issuer + ": an issuer template and its jwksUriTemplate"
                         + " need https (http only on a loopback host, or set allowUnsafeHttpJwksUri)");
             }
-            checkTimings();
+            timings(); // a concrete issuer's build must not fail at request time
             concrete = new ConcreteIssuers(issuerTemplate,
                     maxConcrete != null ? maxConcrete : DEFAULT_MAX_CONCRETE_ISSUERS,
                     newPerMinute != null ? newPerMinute : DEFAULT_NEW_CONCRETE_ISSUERS_PER_MINUTE,
@@ -1191,16 +1191,14 @@ public final class TrustedIssuer {
          * (Spring Boot 3.5 brings 9.37.4). No retrying layer: the rate-limited refetch already is the retry.
          */
         private CachingJWKSetSource<SecurityContext> remoteSource() {
-            checkTimings();
-            Duration ttl = orDefault(cacheTtl, DEFAULT_JWKS_CACHE_TTL);
-            Duration ahead = orDefault(refreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
-            Duration interval = rateLimit != null ? rateLimit : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
+            Timings t = timings();
+            Duration ttl = t.ttl();
+            Duration ahead = t.ahead();
             Duration outage = orDefault(outageTolerance, ttl.multipliedBy(DEFAULT_OUTAGE_TTLS));
             Duration connect = orDefault(connectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT);
             Duration read = orDefault(readTimeout, DEFAULT_JWKS_READ_TIMEOUT);
             int limit = sizeLimit != null ? sizeLimit : DEFAULT_JWKS_SIZE_LIMIT;
-            // Threads waiting for another thread's fetch give up after one fetch's worst case.
-            Duration refreshTimeout = connect.plus(read);
+            Duration refreshTimeout = t.refreshTimeout();
             // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever). A
             // template's concrete issuer follows no redirect: its path came from a token (RFC 8725 §3.10).
             DefaultResourceRetriever retriever = new DeadlineResourceRetriever((int) connect.toMillis(),
@@ -1214,7 +1212,7 @@ public final class TrustedIssuer {
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
             }
-            source = new RateLimitedJWKSetSource<>(source, interval.toMillis(), null);
+            source = new RateLimitedJWKSetSource<>(source, t.interval().toMillis(), null);
             CachingJWKSetSource<SecurityContext> cache;
             if (ahead.isZero()) {
                 cache = new CachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(), null);
@@ -1229,11 +1227,16 @@ public final class TrustedIssuer {
             return cache;
         }
 
-        /** The JWKS timings against each other. */
-        private void checkTimings() {
+        /** The JWKS cache timings, defaults filled in; {@code refreshTimeout} is one fetch's worst case. */
+        private record Timings(Duration ttl, Duration ahead, Duration interval, Duration refreshTimeout) {
+        }
+
+        /** The JWKS cache timings, checked against each other. */
+        private Timings timings() {
             Duration ttl = orDefault(cacheTtl, DEFAULT_JWKS_CACHE_TTL);
             Duration ahead = orDefault(refreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
             Duration interval = rateLimit != null ? rateLimit : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
+            // Threads waiting for another thread's fetch give up after one fetch's worst case.
             Duration refreshTimeout = orDefault(connectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT)
                     .plus(orDefault(readTimeout, DEFAULT_JWKS_READ_TIMEOUT));
             if (interval.compareTo(ttl) >= 0) {
@@ -1245,6 +1248,7 @@ public final class TrustedIssuer {
                         + ") plus jwksConnectTimeout and jwksReadTimeout (" + refreshTimeout
                         + ") must not exceed jwksCacheTtl (" + ttl + ")");
             }
+            return new Timings(ttl, ahead, interval, refreshTimeout);
         }
 
         private static boolean isLoopback(URI uri) {
