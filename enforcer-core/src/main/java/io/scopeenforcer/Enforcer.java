@@ -317,9 +317,17 @@ public final class Enforcer {
         Map<String, String> variables = match.variables();
         if (rule.tenantBound()) {
             String tenant = variables.get("tenant");
+            // A token of an issuer template's concrete issuer is bound by its iss (.../tenants/acme/...): that tenant
+            // must be the route's, whatever the claim says, since tenant A's issuer can sign any claim. A tenant
+            // claim beside it must match as well; without one the iss binds it alone.
+            if (token.issuerTenant() != null && !token.issuerTenant().equals(tenant)) {
+                return new Decision.Deny(Decision.Reason.TENANT_MISMATCH, "the token's issuer is another tenant's",
+                        requiredScopes(rule, variables), rule, 0, null, token);
+            }
             // A "*" tenant would open every tenant: only the realm claim may be a wildcard. A "*" tenant claim
             // therefore matches nothing, not even a path whose tenant segment is a literal "*" (or "%2a").
-            if (token.tenant() == null || WILDCARD.equals(token.tenant()) || !token.tenant().equals(tenant)) {
+            if (token.tenant() == null ? token.issuerTenant() == null
+                    : WILDCARD.equals(token.tenant()) || !token.tenant().equals(tenant)) {
                 return new Decision.Deny(Decision.Reason.TENANT_MISMATCH,
                         token.tenant() == null ? "the token is not bound to a tenant"
                                 : "the token is bound to another tenant",
@@ -328,9 +336,14 @@ public final class Enforcer {
         }
         if (rule.realmBound()) {
             String realm = variables.get("realm");
+            // The realm of an issuer template's iss is one realm, never a wildcard.
+            if (token.issuerRealm() != null && (WILDCARD.equals(realm) || !token.issuerRealm().equals(realm))) {
+                return new Decision.Deny(Decision.Reason.REALM_MISMATCH, "the token's issuer is another realm's",
+                        requiredScopes(rule, variables), rule, 0, null, token);
+            }
             // The realm claim "*" means every realm of the tenant; a path realm "*" is no realm at all, so that a
             // "*" on both sides is not read as a match.
-            if (token.realm() == null || WILDCARD.equals(realm)
+            if (token.realm() == null ? token.issuerRealm() == null : WILDCARD.equals(realm)
                     || !(token.realm().equals(WILDCARD) || token.realm().equals(realm))) {
                 return new Decision.Deny(Decision.Reason.REALM_MISMATCH,
                         token.realm() == null ? "the token is not bound to a realm"

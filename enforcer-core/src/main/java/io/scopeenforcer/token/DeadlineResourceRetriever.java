@@ -22,11 +22,15 @@ final class DeadlineResourceRetriever extends DefaultResourceRetriever {
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
     private final long deadlineMillis;
+    /** False for a template's concrete issuers: a redirect must not lead a fetch off the template's host. */
+    private final boolean followRedirects;
     private final ThreadLocal<ScheduledFuture<?>> pending = new ThreadLocal<>();
 
-    DeadlineResourceRetriever(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimit, long deadlineMillis) {
+    DeadlineResourceRetriever(int connectTimeoutMillis, int readTimeoutMillis, int sizeLimit, long deadlineMillis,
+            boolean followRedirects) {
         super(connectTimeoutMillis, readTimeoutMillis, sizeLimit);
         this.deadlineMillis = deadlineMillis;
+        this.followRedirects = followRedirects;
     }
 
     @Override
@@ -45,6 +49,8 @@ final class DeadlineResourceRetriever extends DefaultResourceRetriever {
     @Override
     protected HttpURLConnection openConnection(URL url) throws IOException {
         HttpURLConnection connection = super.openConnection(url);
+        // Unfollowed, a 3xx is a failed fetch (Nimbus refuses any status outside 2xx).
+        connection.setInstanceFollowRedirects(followRedirects);
         pending.set(WATCHDOG.schedule(connection::disconnect, deadlineMillis, TimeUnit.MILLISECONDS));
         return connection;
     }

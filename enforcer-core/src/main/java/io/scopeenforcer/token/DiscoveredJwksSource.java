@@ -32,7 +32,8 @@ import java.util.Map;
  * else RFC 8414 §3.1 ({@code /.well-known/oauth-authorization-server} inserted before the issuer's path). A
  * document is used only when its {@code issuer} equals the configured one exactly (RFC 8414 §3.3; OIDC Discovery
  * §4.3), which stops one issuer's metadata from naming another issuer's keys; its {@code jwks_uri} must be
- * {@code https} (or {@code http} on a loopback host), as a configured JWKS URI must. Thread-safe.
+ * {@code https} (or {@code http} on a loopback host), as a configured JWKS URI must, and for a concrete issuer of an
+ * issuer template it must have the template's scheme, host and port. Thread-safe.
  */
 final class DiscoveredJwksSource implements JWKSetSource<SecurityContext> {
 
@@ -43,6 +44,8 @@ final class DiscoveredJwksSource implements JWKSetSource<SecurityContext> {
     private final List<URI> metadataUris;
     private final ResourceRetriever retriever;
     private final boolean allowUnsafeHttp;
+    /** For a template's concrete issuer: the template whose scheme, host and port the jwks_uri must have; else null. */
+    private final IssuerTemplate sameOrigin;
     private volatile JWKSetSource<SecurityContext> keys;
     private volatile URI jwksUri;
     /** Guarded by this. */
@@ -52,11 +55,13 @@ final class DiscoveredJwksSource implements JWKSetSource<SecurityContext> {
     /** Why the last attempt failed, kept as the cause while backing off; guarded by this. */
     private Exception lastCause;
 
-    DiscoveredJwksSource(String issuer, ResourceRetriever retriever, boolean allowUnsafeHttp) {
+    DiscoveredJwksSource(String issuer, ResourceRetriever retriever, boolean allowUnsafeHttp,
+            IssuerTemplate sameOrigin) {
         this.issuer = issuer;
         this.metadataUris = metadataUris(issuer);
         this.retriever = retriever;
         this.allowUnsafeHttp = allowUnsafeHttp;
+        this.sameOrigin = sameOrigin;
     }
 
     /**
@@ -158,6 +163,11 @@ final class DiscoveredJwksSource implements JWKSetSource<SecurityContext> {
             throw new IllegalArgumentException("jwks_uri is not a URL: " + UntrustedText.quote(text));
         }
         checkHttps(uri, allowUnsafeHttp, "jwks_uri");
+        if (sameOrigin != null && !sameOrigin.sameOrigin(uri)) {
+            // RFC 8725 §3.10: the issuer's path came from a token; its metadata must not send a fetch elsewhere.
+            throw new IllegalArgumentException("jwks_uri off the template origin " + sameOrigin.origin() + ": "
+                    + UntrustedText.quote(text));
+        }
         return uri;
     }
 

@@ -101,6 +101,8 @@ final class TokenClaims {
                 .scopes(scopes(claims))
                 .tenant(tenant)
                 .realm(realm)
+                .issuerTenant(issuer.boundTenant())
+                .issuerRealm(issuer.boundRealm())
                 .expiresAt(Instant.ofEpochSecond(exp))
                 .claims(frozenClaims(raw, claimNames))
                 .build();

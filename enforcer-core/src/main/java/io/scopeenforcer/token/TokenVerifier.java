@@ -66,18 +66,27 @@ public final class TokenVerifier {
         TokenAccess.install((verifier, source, from, to) -> verifier.verification(source, from, to));
     }
 
+    /** The issuers whose {@code iss} is fixed, by it. */
     private final Map<String, TrustedIssuer> issuers;
+    /** Issuer templates, in the order they were trusted: an {@code iss} no fixed issuer has is matched against each. */
+    private final List<TrustedIssuer> templates;
+    /** Every trusted issuer and template, in the order they were trusted. */
+    private final List<TrustedIssuer> trusted;
     private final int maxTokenLength;
     private final TokenCache cache;
     /** The issuer with an introspection endpoint (at most one, see build()), asked about opaque tokens. */
     private final List<TrustedIssuer> introspecting;
-    /** Each issuer's claim reader: its own claim names, else the verifier's. */
+    /** Each issuer's claim reader, by {@link TrustedIssuer#configured()}: its own claim names, else the verifier's. */
     private final Map<String, TokenClaims> claims;
     /** For {@link #toString()}: the settings as built. */
     private final String settings;
 
     private TokenVerifier(Builder b) {
-        this.issuers = Collections.unmodifiableMap(new LinkedHashMap<>(b.issuers));
+        this.trusted = List.copyOf(b.issuers.values());
+        Map<String, TrustedIssuer> fixed = new LinkedHashMap<>();
+        b.issuers.values().stream().filter(i -> !i.isTemplate()).forEach(i -> fixed.put(i.issuer(), i));
+        this.issuers = Collections.unmodifiableMap(fixed);
+        this.templates = trusted.stream().filter(TrustedIssuer::isTemplate).toList();
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         List<String> scopeClaims = b.scopeClaims != null ? b.scopeClaims : DEFAULT_SCOPE_CLAIMS;
         String tenantClaim = b.tenantClaim != null ? b.tenantClaim : DEFAULT_TENANT_CLAIM;
@@ -88,13 +97,13 @@ public final class TokenVerifier {
         Duration negativeCacheTtl = b.negativeCacheTtl != null ? b.negativeCacheTtl : DEFAULT_NEGATIVE_CACHE_TTL;
         this.cache = new TokenCache(clock, cacheMaxEntries, cacheMaxTtl, negativeCacheTtl);
         Map<String, TokenClaims> readers = new LinkedHashMap<>();
-        for (TrustedIssuer issuer : issuers.values()) {
+        for (TrustedIssuer issuer : trusted) {
             readers.put(issuer.issuer(), new TokenClaims(clock, issuer.scopeClaims().orElse(scopeClaims),
                     issuer.tenantClaim().orElse(tenantClaim), issuer.realmClaim().orElse(realmClaim)));
         }
         this.claims = Map.copyOf(readers);
         this.introspecting = issuers.values().stream().filter(i -> i.introspection() != null).toList();
-        this.settings = "TokenVerifier[issuers=" + issuers.keySet() + ", scopeClaims=" + scopeClaims
+        this.settings = "TokenVerifier[issuers=" + b.issuers.keySet() + ", scopeClaims=" + scopeClaims
                 + ", tenantClaim=" + tenantClaim + ", realmClaim=" + realmClaim + ", maxTokenLength="
                 + maxTokenLength + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl
                 + ", negativeCacheTtl=" + negativeCacheTtl + "]";
@@ -133,13 +142,24 @@ public final class TokenVerifier {
         }
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         TokenResult result = verifyUncached(token);
-        long skew = result instanceof TokenResult.Valid valid ? issuers.get(valid.token().issuer()).clockSkewMillis() : 0;
+        long skew = result instanceof TokenResult.Valid valid ? clockSkewMillis(valid.token().issuer()) : 0;
         TokenKey key = null;
         if (cache.enabled()) {
             // A key to keep, not the probe: over the header, unless that is much longer than the token.
             key = source.length() - (to - from) > MAX_KEPT_SLACK ? new TokenKey(token) : new TokenKey(source, from, to);
         }
         return cache.remember(key, result, skew);
+    }
+
+    /** The clock skew of a verified token's issuer: a fixed one's, else that of the template its {@code iss} matches. */
+    private long clockSkewMillis(String iss) {
+        TrustedIssuer fixed = issuers.get(iss);
+        if (fixed != null) {
+            return fixed.clockSkewMillis();
+        }
+        // A verified token's iss matched one of them; a skew of 0 would only shorten its cache entry.
+        return templates.stream().filter(t -> t.concrete().matches(iss)).findFirst()
+                .map(TrustedIssuer::clockSkewMillis).orElse(0L);
     }
 
     /**
@@ -151,7 +171,7 @@ public final class TokenVerifier {
 
     /** The trusted issuers, in the order they were added; for readiness checks and diagnostics. */
     public List<TrustedIssuer> trustedIssuers() {
-        return List.copyOf(issuers.values());
+        return trusted;
     }
 
     /** The trusted issuers and the settings; no key material. */
@@ -229,6 +249,20 @@ public final class TokenVerifier {
         }
         String iss = claims.getIssuer();
         TrustedIssuer issuer = iss == null ? null : issuers.get(iss);
+        if (issuer == null && iss != null) {
+            for (TrustedIssuer template : templates) {
+                ConcreteIssuers.Resolved resolved = template.concrete().resolve(iss);
+                if (resolved.matched()) {
+                    if (resolved.issuer() == null) {
+                        LOG.log(System.Logger.Level.DEBUG, "issuer template {0}: a new concrete issuer was not"
+                                + " admitted (rate limit)", template.issuer());
+                        return STANDARD.get(TokenFailure.KEYS_UNAVAILABLE);
+                    }
+                    issuer = resolved.issuer();
+                    break;
+                }
+            }
+        }
         if (issuer == null) {
             // The unverified iss and aud go with the failure, for the operator's log line only.
             return TokenResult.Invalid.of(TokenFailure.WRONG_ISSUER, iss, claims.getAudience());
@@ -242,7 +276,7 @@ public final class TokenVerifier {
         if (refused != null) {
             return refused;
         }
-        return this.claims.get(issuer.issuer()).check(issuer, claims, rawClaims);
+        return this.claims.get(issuer.configured()).check(issuer, claims, rawClaims);
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +53,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@link #discovery(String)}: the same, from the JWKS URI named by the issuer's metadata (OpenID Connect
  *       Discovery or RFC 8414), fetched when first needed;
  *   <li>{@link #jwksFile(String, Path)} and {@link #jwkSet(String, JWKSet)}: a fixed key set, read once;
- *   <li>{@link #sharedSecret(String, byte[])}: HMAC with a secret shared with this issuer alone.
+ *   <li>{@link #sharedSecret(String, byte[])}: HMAC with a secret shared with this issuer alone;
+ *   <li>{@link #issuerTemplate(String)}: many issuers of one host, one per tenant (and realm), each found by
+ *       discovery or a JWKS URI template, whose {@code iss} binds the token to its tenant.
  * </ul>
  * A value that is wrong on its own fails in the call that sets it; {@link Builder#build()} checks only what
  * depends on several settings. Keys are never taken from a token's own headers.
@@ -109,6 +112,13 @@ public final class TrustedIssuer {
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
     private final java.security.Provider signatureProvider;
+    /** An issuer template's concrete issuers; null for any other issuer. */
+    private final ConcreteIssuers concrete;
+    /** The issuer (or template) as configured: a concrete issuer's is its template's. */
+    private final String configured;
+    /** A concrete issuer's {tenant} and {realm} from its {@code iss}; null otherwise. */
+    private final String boundTenant;
+    private final String boundRealm;
 
     private TrustedIssuer(Builder<?> b, Set<String> algorithmNames, IssuerKeySelector selector, String keySource) {
         this.issuer = b.issuer;
@@ -128,6 +138,10 @@ public final class TrustedIssuer {
         this.realmClaim = b.realmClaim;
         this.introspection = b.introspection;
         this.keys = Objects.requireNonNull(b.fetches, "fetches");
+        this.concrete = b.concrete;
+        this.configured = b.configured != null ? b.configured : b.issuer;
+        this.boundTenant = b.bound == null ? null : b.bound.get("tenant");
+        this.boundRealm = b.bound == null ? null : b.bound.get("realm");
 
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // TokenVerifier checks typ (ASCII case-insensitively, with the strict option) before the signature and
@@ -180,6 +194,40 @@ public final class TrustedIssuer {
     }
 
     /**
+     * Starts an issuer template: one trusted issuer per {@code iss} that matches {@code template}, such as
+     * {@code https://auth.example.com/v1/tenants/{tenant}/realms/{realm}/applications/*}. The scheme, host and port
+     * are literal; each path segment is literal, {@code {tenant}}, {@code {realm}} (the path variables the engine
+     * binds tokens to; {@code {tenant}} is required) or {@code *}, and a variable or {@code *} matches one whole
+     * segment of {@code [A-Za-z0-9._~-]} other than {@code .} and {@code ..}. The whole {@code iss} must match,
+     * exactly: no prefix, extra segment, trailing slash, user info, port, query, fragment or percent-encoding.
+     *
+     * <p>Each concrete issuer's keys come by discovery of that {@code iss} (its metadata's {@code issuer} must equal
+     * it, and its {@code jwks_uri} must have the template's scheme, host and port), or from
+     * {@link JwksUriBuilder#jwksUriTemplate(String)} with the {@code iss}'s values filled in; redirects are not
+     * followed. So a token can never send a fetch to a host the template does not name (RFC 8725 §3.10). The
+     * concrete issuers are made when a token first names them and held in a bounded cache
+     * ({@link JwksUriBuilder#maxConcreteIssuers(int)}); new ones are admitted at a bounded rate
+     * ({@link JwksUriBuilder#maxNewConcreteIssuersPerMinute(int)}), past which a token gets
+     * {@link TokenFailure#KEYS_UNAVAILABLE}. Every other setting (audiences, algorithms, claim names, JWKS
+     * tuning) is the template's, for each concrete issuer.
+     *
+     * <p>A verified token of a concrete issuer carries the tenant (and realm) of its {@code iss}
+     * ({@link VerifiedToken#issuerTenant()}); on a route bound to a tenant or realm the engine refuses it unless they
+     * are the route's, whatever its tenant claim says.
+     *
+     * @param template the issuer template
+     * @throws IllegalArgumentException when the template breaks those rules, naming the fault
+     */
+    public static JwksUriBuilder issuerTemplate(String template) {
+        Builder.checkIssuer(template);
+        IssuerTemplate parsed = IssuerTemplate.parse(template, "issuer template", true);
+        if (!parsed.variables().contains("tenant")) {
+            throw new IllegalArgumentException("issuer template must hold {tenant}: " + UntrustedText.quote(template));
+        }
+        return new JwksUriBuilder(parsed);
+    }
+
+    /**
      * Starts an issuer whose keys are read from a local JWKS file, now, once; only their public parts are
      * used.
      *
@@ -228,9 +276,14 @@ public final class TrustedIssuer {
         return new SharedSecretBuilder(issuer, secret);
     }
 
-    /** The exact {@code iss} value. */
+    /** The exact {@code iss} value; for an {@linkplain #issuerTemplate(String) issuer template}, the template. */
     public String issuer() {
         return issuer;
+    }
+
+    /** Whether this is an {@linkplain #issuerTemplate(String) issuer template}. */
+    public boolean isTemplate() {
+        return concrete != null;
     }
 
     /** The accepted audiences; a token's {@code aud} must contain at least one. Unmodifiable. */
@@ -265,10 +318,34 @@ public final class TrustedIssuer {
 
     /**
      * Where this issuer's keys stand: loaded or not, how many, the last fetch and the last failure. For readiness
-     * checks and metrics; costs no fetch.
+     * checks and metrics; costs no fetch. For an issuer template, the sum over the concrete issuers held now (keys,
+     * fetches, failures; the latest success and failure), and loaded: no key can be fetched before a token names a
+     * concrete issuer.
      */
     public KeySetStatus keyStatus() {
-        return keys.status();
+        if (concrete == null) {
+            return keys.status();
+        }
+        int keyCount = 0;
+        long fetched = 0;
+        long failed = 0;
+        java.time.Instant lastSuccess = null;
+        KeySetStatus lastFailed = null;
+        for (TrustedIssuer one : concrete.held()) {
+            KeySetStatus s = one.keyStatus();
+            keyCount += s.keyCount();
+            fetched += s.fetches();
+            failed += s.failures();
+            if (s.lastSuccess() != null && (lastSuccess == null || s.lastSuccess().isAfter(lastSuccess))) {
+                lastSuccess = s.lastSuccess();
+            }
+            if (s.lastFailure() != null && (lastFailed == null || s.lastFailure().isAfter(lastFailed.lastFailure()))) {
+                lastFailed = s;
+            }
+        }
+        return new KeySetStatus(issuer, keySource, true, keyCount, lastSuccess,
+                lastFailed == null ? null : lastFailed.lastFailure(), lastFailed == null ? null
+                        : lastFailed.issuer() + ": " + lastFailed.lastError(), fetched, failed);
     }
 
     /**
@@ -281,7 +358,7 @@ public final class TrustedIssuer {
      */
     public KeySetStatus prefetchKeys() {
         keys.prefetch();
-        return keys.status();
+        return keyStatus();
     }
 
     /** Issuer, key source, audiences and algorithms; never the shared secret. */
@@ -303,6 +380,26 @@ public final class TrustedIssuer {
 
     TokenIntrospection introspection() {
         return introspection;
+    }
+
+    /** An issuer template's concrete issuers; null for any other issuer. */
+    ConcreteIssuers concrete() {
+        return concrete;
+    }
+
+    /** The issuer as configured: for a concrete issuer, its template. */
+    String configured() {
+        return configured;
+    }
+
+    /** A concrete issuer's {@code {tenant}}; null for any other. */
+    String boundTenant() {
+        return boundTenant;
+    }
+
+    /** A concrete issuer's {@code {realm}}; null when it has none. */
+    String boundRealm() {
+        return boundRealm;
     }
 
     boolean accepts(JWSAlgorithm alg) {
@@ -359,6 +456,12 @@ public final class TrustedIssuer {
         TokenIntrospection introspection;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
+        /** Set by {@link #selector} of an issuer template. */
+        ConcreteIssuers concrete;
+        /** A concrete issuer's template, as configured; null for any other issuer. */
+        String configured;
+        /** A concrete issuer's variable values from its {@code iss}; null for any other issuer. */
+        Map<String, String> bound;
 
         Builder(String issuer) {
             this.issuer = checkIssuer(issuer);
@@ -738,8 +841,20 @@ public final class TrustedIssuer {
      * thread-safe.
      */
     public static final class JwksUriBuilder extends Builder<JwksUriBuilder> {
+        /** Concrete issuers an issuer template holds unless {@link #maxConcreteIssuers(int)} says otherwise. */
+        static final int DEFAULT_MAX_CONCRETE_ISSUERS = 1000;
+        /** New concrete issuers admitted a minute unless {@link #maxNewConcreteIssuersPerMinute(int)} says otherwise. */
+        static final int DEFAULT_NEW_CONCRETE_ISSUERS_PER_MINUTE = 60;
+
         private final URI uri;
         private final URL url;
+        /** An issuer template's own; null for any other issuer. */
+        private final IssuerTemplate issuerTemplate;
+        private IssuerTemplate jwksTemplate;
+        private Integer maxConcrete;
+        private Integer newPerMinute;
+        /** A concrete issuer's template by discovery: its jwks_uri must be on the template's origin; else null. */
+        private IssuerTemplate sameOrigin;
         private Duration cacheTtl;
         private Duration refreshAhead;
         private Duration rateLimit;
@@ -754,6 +869,15 @@ public final class TrustedIssuer {
             super(issuer);
             this.uri = null;
             this.url = null;
+            this.issuerTemplate = null;
+        }
+
+        /** An issuer template ({@link TrustedIssuer#issuerTemplate(String)}). */
+        private JwksUriBuilder(IssuerTemplate template) {
+            super(template.text());
+            this.uri = null;
+            this.url = null;
+            this.issuerTemplate = template;
         }
 
         private JwksUriBuilder(String issuer, URI uri) {
@@ -769,6 +893,7 @@ public final class TrustedIssuer {
                 throw new IllegalArgumentException("jwksUri is not a valid URL: " + shown(uri), e);
             }
             this.uri = uri;
+            this.issuerTemplate = null;
         }
 
         @Override
@@ -788,7 +913,84 @@ public final class TrustedIssuer {
 
         @Override
         String keySource() {
+            if (issuerTemplate != null) {
+                return jwksTemplate == null ? "discovery per issuer" : "jwksUriTemplate " + jwksTemplate;
+            }
             return uri == null ? "discovery " + issuer : "jwksUri " + uri;
+        }
+
+        /**
+         * For an issuer template: each concrete issuer's JWKS URI, this template with the values of its {@code iss}
+         * filled in, instead of discovery. Its scheme, host and port are literal; it must hold {@code {tenant}} (keys
+         * shared by every tenant would let one tenant's issuer sign for another) and no variable the issuer template
+         * lacks, and no {@code *}, query or fragment.
+         *
+         * @param template the JWKS URI template, e.g. {@code https://auth.example.com/v1/tenants/{tenant}/jwks.json}
+         * @return this builder
+         * @throws IllegalArgumentException when it breaks those rules
+         * @throws IllegalStateException when already set, or this is not an issuer template
+         */
+        public JwksUriBuilder jwksUriTemplate(String template) {
+            Objects.requireNonNull(template, "jwksUriTemplate");
+            Settings.once(jwksTemplate, "jwksUriTemplate");
+            needsTemplate("jwksUriTemplate");
+            IssuerTemplate parsed = IssuerTemplate.parse(template, "jwksUriTemplate", false);
+            if (!parsed.variables().contains("tenant")) {
+                throw new IllegalArgumentException("jwksUriTemplate must hold {tenant}: keys shared by every tenant"
+                        + " would let one tenant's issuer sign for another");
+            }
+            for (String name : parsed.variables()) {
+                if (!issuerTemplate.variables().contains(name)) {
+                    throw new IllegalArgumentException("jwksUriTemplate: {" + name + "} is not in the issuer template");
+                }
+            }
+            this.jwksTemplate = parsed;
+            return this;
+        }
+
+        /**
+         * For an issuer template: the most concrete issuers held at once (each with its keys and discovery state);
+         * past it the least valuable are evicted (Caffeine) and made again when a token names them. Default 1000.
+         *
+         * @param max the bound, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         * @throws IllegalStateException when already set, or this is not an issuer template
+         */
+        public JwksUriBuilder maxConcreteIssuers(int max) {
+            Settings.once(maxConcrete, "maxConcreteIssuers");
+            needsTemplate("maxConcreteIssuers");
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxConcreteIssuers must be positive, got " + max);
+            }
+            this.maxConcrete = max;
+            return this;
+        }
+
+        /**
+         * For an issuer template: how many new concrete issuers are admitted a minute (a burst of as many, then
+         * evenly); default 60. Each costs its first metadata and JWKS fetch, so this bounds what a flood of tokens
+         * naming made-up tenants costs the issuer's host; a token past it gets {@link TokenFailure#KEYS_UNAVAILABLE}.
+         *
+         * @param perMinute the rate, positive
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         * @throws IllegalStateException when already set, or this is not an issuer template
+         */
+        public JwksUriBuilder maxNewConcreteIssuersPerMinute(int perMinute) {
+            Settings.once(newPerMinute, "maxNewConcreteIssuersPerMinute");
+            needsTemplate("maxNewConcreteIssuersPerMinute");
+            if (perMinute <= 0) {
+                throw new IllegalArgumentException("maxNewConcreteIssuersPerMinute must be positive, got " + perMinute);
+            }
+            this.newPerMinute = perMinute;
+            return this;
+        }
+
+        private void needsTemplate(String setting) {
+            if (issuerTemplate == null) {
+                throw new IllegalStateException(setting + " needs an issuer template (TrustedIssuer.issuerTemplate)");
+            }
         }
 
         /**
@@ -912,6 +1114,9 @@ public final class TrustedIssuer {
 
         @Override
         IssuerKeySelector selector(Set<JWSAlgorithm> accepted) {
+            if (issuerTemplate != null) {
+                return templateSelector(accepted);
+            }
             if (uri == null) {
                 // The metadata is fetched from the issuer URL: the same rule as for a JWKS URI.
                 URI issuerUri = URI.create(issuer);
@@ -928,6 +1133,62 @@ public final class TrustedIssuer {
         }
 
         /**
+         * An issuer template's own selector knows no key (the template is never a token's issuer); its concrete
+         * issuers are built on demand from a copy of these settings. Everything a concrete issuer's build could
+         * refuse is checked here, at start-up.
+         */
+        private IssuerKeySelector templateSelector(Set<JWSAlgorithm> accepted) {
+            if (introspection != null) {
+                throw new IllegalStateException("issuer " + issuer + ": introspection needs a fixed issuer (an opaque"
+                        + " token names none)");
+            }
+            URI origin = URI.create(issuerTemplate.origin() + "/");
+            URI keysOrigin = jwksTemplate == null ? origin : URI.create(jwksTemplate.origin() + "/");
+            if (!allowUnsafeHttp && (origin.getScheme().equalsIgnoreCase("http") && !isLoopback(origin)
+                    || keysOrigin.getScheme().equalsIgnoreCase("http") && !isLoopback(keysOrigin))) {
+                throw new IllegalStateException("issuer " + issuer + ": an issuer template and its jwksUriTemplate"
+                        + " need https (http only on a loopback host, or set allowUnsafeHttpJwksUri)");
+            }
+            timings(); // a concrete issuer's build must not fail at request time
+            concrete = new ConcreteIssuers(issuerTemplate,
+                    maxConcrete != null ? maxConcrete : DEFAULT_MAX_CONCRETE_ISSUERS,
+                    newPerMinute != null ? newPerMinute : DEFAULT_NEW_CONCRETE_ISSUERS_PER_MINUTE,
+                    (iss, values) -> concreteIssuer(iss, values));
+            fetches = KeyFetches.fixed(issuer, keySource(), 0);
+            return new IssuerKeySelector(accepted, null, null, Set.of(), null);
+        }
+
+        /** One concrete issuer of this template: these settings, for {@code iss} and its variables' values. */
+        private TrustedIssuer concreteIssuer(String iss, Map<String, String> values) {
+            JwksUriBuilder one;
+            if (jwksTemplate == null) {
+                one = new JwksUriBuilder(iss);
+                one.sameOrigin = issuerTemplate;
+            } else {
+                one = new JwksUriBuilder(iss, jwksTemplate.fill(values));
+            }
+            one.audiences = audiences;
+            one.algorithms = algorithms;
+            one.clockSkew = clockSkew;
+            one.strictTokenType = strictTokenType;
+            one.signatureProvider = signatureProvider;
+            one.scopeClaims = scopeClaims;
+            one.tenantClaim = tenantClaim;
+            one.realmClaim = realmClaim;
+            one.cacheTtl = cacheTtl;
+            one.refreshAhead = refreshAhead;
+            one.rateLimit = rateLimit;
+            one.outageTolerance = outageTolerance;
+            one.connectTimeout = connectTimeout;
+            one.readTimeout = readTimeout;
+            one.sizeLimit = sizeLimit;
+            one.allowUnsafeHttp = allowUnsafeHttp;
+            one.configured = issuer;
+            one.bound = Map.copyOf(values);
+            return one.build();
+        }
+
+        /**
          * The fetch-and-cache chain, assembled from the source classes' constructors as Nimbus's
          * {@code JWKSourceBuilder.build()} does (URL, outage tolerance, rate limit, cache): those constructors
          * are the same from Nimbus 9.37 to 10.x, whereas {@code JWKSourceBuilder.refreshAheadCache} with an
@@ -935,37 +1196,28 @@ public final class TrustedIssuer {
          * (Spring Boot 3.5 brings 9.37.4). No retrying layer: the rate-limited refetch already is the retry.
          */
         private CachingJWKSetSource<SecurityContext> remoteSource() {
-            Duration ttl = orDefault(cacheTtl, DEFAULT_JWKS_CACHE_TTL);
-            Duration ahead = orDefault(refreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
-            Duration interval = rateLimit != null ? rateLimit : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
+            Timings t = timings();
+            Duration ttl = t.ttl();
+            Duration ahead = t.ahead();
             Duration outage = orDefault(outageTolerance, ttl.multipliedBy(DEFAULT_OUTAGE_TTLS));
             Duration connect = orDefault(connectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT);
             Duration read = orDefault(readTimeout, DEFAULT_JWKS_READ_TIMEOUT);
             int limit = sizeLimit != null ? sizeLimit : DEFAULT_JWKS_SIZE_LIMIT;
-            if (interval.compareTo(ttl) >= 0) {
-                throw new IllegalStateException("issuer " + issuer + ": jwksRateLimit (" + interval
-                        + ") must be shorter than jwksCacheTtl (" + ttl + ")");
-            }
-            // Threads waiting for another thread's fetch give up after one fetch's worst case.
-            Duration refreshTimeout = connect.plus(read);
-            if (!ahead.isZero() && ahead.plus(refreshTimeout).compareTo(ttl) > 0) {
-                throw new IllegalStateException("issuer " + issuer + ": jwksRefreshAhead (" + ahead
-                        + ") plus jwksConnectTimeout and jwksReadTimeout (" + refreshTimeout
-                        + ") must not exceed jwksCacheTtl (" + ttl + ")");
-            }
-            // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever).
-            DefaultResourceRetriever retriever = new DeadlineResourceRetriever(
-                    (int) connect.toMillis(), (int) read.toMillis(), limit, refreshTimeout.toMillis());
+            Duration refreshTimeout = t.refreshTimeout();
+            // The read timeout is per read; the deadline bounds a fetch that drips (DeadlineResourceRetriever). A
+            // template's concrete issuer follows no redirect: its path came from a token (RFC 8725 §3.10).
+            DefaultResourceRetriever retriever = new DeadlineResourceRetriever((int) connect.toMillis(),
+                    (int) read.toMillis(), limit, refreshTimeout.toMillis(), configured == null);
             // The status layer sits on the URL source itself, so it sees every real fetch and no cache hit.
             JWKSetSource<SecurityContext> bottom = uri == null
-                    ? new DiscoveredJwksSource(issuer, retriever, allowUnsafeHttp)
+                    ? new DiscoveredJwksSource(issuer, retriever, allowUnsafeHttp, sameOrigin)
                     : new URLBasedJWKSetSource<>(url, retriever);
             KeyFetches status = KeyFetches.remote(issuer, keySource(), bottom, ttl.plus(outage).toMillis());
             JWKSetSource<SecurityContext> source = status;
             if (!outage.isZero()) {
                 source = new OutageTolerantJWKSetSource<>(source, outage.toMillis(), null);
             }
-            source = new RateLimitedJWKSetSource<>(source, interval.toMillis(), null);
+            source = new RateLimitedJWKSetSource<>(source, t.interval().toMillis(), null);
             CachingJWKSetSource<SecurityContext> cache;
             if (ahead.isZero()) {
                 cache = new CachingJWKSetSource<>(source, ttl.toMillis(), refreshTimeout.toMillis(), null);
@@ -978,6 +1230,30 @@ public final class TrustedIssuer {
             status.attach(cache);
             fetches = status;
             return cache;
+        }
+
+        /** The JWKS cache timings, defaults filled in; {@code refreshTimeout} is one fetch's worst case. */
+        private record Timings(Duration ttl, Duration ahead, Duration interval, Duration refreshTimeout) {
+        }
+
+        /** The JWKS cache timings, checked against each other. */
+        private Timings timings() {
+            Duration ttl = orDefault(cacheTtl, DEFAULT_JWKS_CACHE_TTL);
+            Duration ahead = orDefault(refreshAhead, DEFAULT_JWKS_REFRESH_AHEAD);
+            Duration interval = rateLimit != null ? rateLimit : min(DEFAULT_JWKS_RATE_LIMIT, ttl.dividedBy(2));
+            // Threads waiting for another thread's fetch give up after one fetch's worst case.
+            Duration refreshTimeout = orDefault(connectTimeout, DEFAULT_JWKS_CONNECT_TIMEOUT)
+                    .plus(orDefault(readTimeout, DEFAULT_JWKS_READ_TIMEOUT));
+            if (interval.compareTo(ttl) >= 0) {
+                throw new IllegalStateException("issuer " + issuer + ": jwksRateLimit (" + interval
+                        + ") must be shorter than jwksCacheTtl (" + ttl + ")");
+            }
+            if (!ahead.isZero() && ahead.plus(refreshTimeout).compareTo(ttl) > 0) {
+                throw new IllegalStateException("issuer " + issuer + ": jwksRefreshAhead (" + ahead
+                        + ") plus jwksConnectTimeout and jwksReadTimeout (" + refreshTimeout
+                        + ") must not exceed jwksCacheTtl (" + ttl + ")");
+            }
+            return new Timings(ttl, ahead, interval, refreshTimeout);
         }
 
         private static boolean isLoopback(URI uri) {

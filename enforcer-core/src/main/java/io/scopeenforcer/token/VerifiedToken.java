@@ -19,6 +19,9 @@ public final class VerifiedToken {
     private final ScopeSet scopes;
     private final String tenant;
     private final String realm;
+    /** The {@code {tenant}} and {@code {realm}} of the issuer template the {@code iss} matched; null otherwise. */
+    private final String issuerTenant;
+    private final String issuerRealm;
     private final Instant expiresAt;
     private final Map<String, Object> claims;
     /** The {@code cnf} claim when it is an object, read once so the bearer path pays one field read for it. */
@@ -34,6 +37,8 @@ public final class VerifiedToken {
         this.scopes = Objects.requireNonNull(b.scopes, "scopes");
         this.tenant = b.tenant;
         this.realm = b.realm;
+        this.issuerTenant = b.issuerTenant;
+        this.issuerRealm = b.issuerRealm;
         this.expiresAt = Objects.requireNonNull(b.expiresAt, "expiresAt");
         this.claims = Objects.requireNonNull(b.claims, "claims");
         this.confirmation = confirmation(claims.get("cnf"));
@@ -50,7 +55,10 @@ public final class VerifiedToken {
         return new Builder();
     }
 
-    /** The {@code iss} claim: one of the trusted issuers, exactly as configured. */
+    /**
+     * The {@code iss} claim: one of the trusted issuers, exactly as configured, or an {@code iss} that matched a
+     * trusted {@linkplain TrustedIssuer#issuerTemplate(String) issuer template}.
+     */
     public String issuer() {
         return issuer;
     }
@@ -87,6 +95,20 @@ public final class VerifiedToken {
     /** The realm claim ({@code bi_r} by default); null when absent. */
     public String realm() {
         return realm;
+    }
+
+    /**
+     * The tenant of the token's issuer: the {@code {tenant}} of the issuer template its {@code iss} matched (in
+     * {@code .../tenants/acme/...}, {@code acme}); null when its issuer is not a template's. On a tenant-bound route
+     * it must be the route's tenant, whatever the tenant claim says.
+     */
+    public String issuerTenant() {
+        return issuerTenant;
+    }
+
+    /** The {@code {realm}} of the issuer template its {@code iss} matched; null when none was matched. */
+    public String issuerRealm() {
+        return issuerRealm;
     }
 
     /** The {@code exp} claim. The token is accepted until this instant plus the issuer's clock skew. */
@@ -126,6 +148,8 @@ public final class VerifiedToken {
         private ScopeSet scopes = ScopeSet.empty();
         private String tenant;
         private String realm;
+        private String issuerTenant;
+        private String issuerRealm;
         private Instant expiresAt;
         private Map<String, Object> claims = Map.of();
 
@@ -164,6 +188,16 @@ public final class VerifiedToken {
 
         Builder realm(String value) {
             this.realm = value;
+            return this;
+        }
+
+        Builder issuerTenant(String value) {
+            this.issuerTenant = value;
+            return this;
+        }
+
+        Builder issuerRealm(String value) {
+            this.issuerRealm = value;
             return this;
         }
 

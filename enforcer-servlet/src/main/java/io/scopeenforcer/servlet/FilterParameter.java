@@ -19,7 +19,8 @@ public enum FilterParameter {
     ISSUER("issuer", "one of this and `issuers`", "the trusted issuer; the token's `iss` must equal it exactly. Alone (no `jwks-uri`"
             + " or `jwks-file`), its `jwks_uri` is discovered from `{issuer}/.well-known/openid-configuration`, else"
             + " RFC 8414 `/.well-known/oauth-authorization-server`, when first needed (503 until then); the"
-            + " metadata's `issuer` must equal it exactly"),
+            + " metadata's `issuer` must equal it exactly. With `{tenant}` in its path it is an issuer template, one"
+            + " issuer per tenant (see Per-tenant issuers)"),
     /** Several trusted issuers, from a file. */
     ISSUERS("issuers", "",
             "several trusted issuers: a web-app resource (`/WEB-INF/issuers.properties`), `classpath:name`, or a file"
@@ -29,9 +30,13 @@ public enum FilterParameter {
     /** The issuer's JWKS URL. */
     JWKS_URI("jwks-uri", "one of these two, or none (discovery)",
             "the issuer's JWKS URL (`https`; `http` only on a loopback host), fetched with cache, refresh-ahead,"
-                    + " rate limit and outage tolerance"),
+                    + " rate limit and outage tolerance; for an issuer template, a JWKS URI template holding `{tenant}`"),
     /** A local JWKS file. */
     JWKS_FILE("jwks-file", "", "a local JWKS file instead"),
+    /** Concrete issuers an issuer template holds. */
+    MAX_CONCRETE_ISSUERS("max-concrete-issuers", "1000",
+            "for an issuer template: the most concrete issuers (one per tenant and realm seen in a valid-looking"
+                    + " `iss`, each with its keys) held at once; new ones are admitted at most 60 a minute"),
     /** RFC 7662 introspection endpoint for opaque tokens. */
     INTROSPECTION_ENDPOINT("introspection-endpoint", "off",
             "the issuer's RFC 7662 introspection endpoint (`https`; `http` only on a loopback host): tokens that are"

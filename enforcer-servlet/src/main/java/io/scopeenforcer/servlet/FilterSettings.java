@@ -33,6 +33,7 @@ import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
 import static io.scopeenforcer.servlet.FilterParameter.KEY_PREFETCH;
+import static io.scopeenforcer.servlet.FilterParameter.MAX_CONCRETE_ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.MAX_TOKEN_LENGTH;
 import static io.scopeenforcer.servlet.FilterParameter.MODE;
 import static io.scopeenforcer.servlet.FilterParameter.POLICY;
@@ -290,7 +291,8 @@ final class FilterSettings {
         ifSet(get, SENDER_CONSTRAINED, v -> engine.senderConstraint(senderConstrained(v)));
 
         Builder settings = newBuilder().enforcer(build(SENDER_CONSTRAINED, engine::build)).replayStore(replayStore)
-                .issuers(trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
+                // RFC 9728 authorization_servers are issuer identifiers: a template is none.
+                .issuers(trustedIssuers.stream().filter(i -> !i.isTemplate()).map(TrustedIssuer::issuer).toList());
         ifSet(get, MODE, v -> settings.mode(mode(v)));
         ifSet(get, CHALLENGE_REALM, settings::challengeRealm);
         ifSet(get, RESOURCE_METADATA, settings::resourceMetadata);
@@ -320,9 +322,21 @@ final class FilterSettings {
         }
         // Neither: the JWKS URI is discovered from the issuer's metadata (OpenID Connect Discovery, RFC 8414).
         FilterParameter keySource = jwksUri != null ? JWKS_URI : jwksFile != null ? JWKS_FILE : ISSUER;
+        // A brace makes the issuer a template (TrustedIssuer.issuerTemplate), whose jwks-uri is a template too.
+        boolean template = issuer.indexOf('{') >= 0;
+        String maxConcrete = get.apply(MAX_CONCRETE_ISSUERS);
+        if (template && jwksFile != null) {
+            throw new BadParameter(JWKS_FILE.parameterName(), "an issuer template takes jwks-uri (a template holding"
+                    + " {tenant}) or discovery: one key file for every tenant would let one tenant sign for another",
+                    null);
+        }
+        if (!template && maxConcrete != null) {
+            throw new BadParameter(MAX_CONCRETE_ISSUERS.parameterName(), "needs an issuer template (an issuer holding"
+                    + " {tenant})", null);
+        }
         // One entry point per key source (TrustedIssuer.jwksUri / jwksFile / discovery): each checks its own value.
-        TrustedIssuer.Builder<?> trusted = jwksUri != null
-                ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
+        TrustedIssuer.Builder<?> trusted = template ? templateIssuer(issuer, jwksUri, maxConcrete)
+                : jwksUri != null ? build(JWKS_URI, () -> TrustedIssuer.jwksUri(issuer, httpUrl(jwksUri)))
                 : jwksFile != null ? build(JWKS_FILE, () -> TrustedIssuer.jwksFile(issuer, Path.of(jwksFile)))
                 : build(ISSUER, () -> TrustedIssuer.discovery(issuer));
         String audiences = required(get, AUDIENCE);
@@ -353,6 +367,18 @@ final class FilterSettings {
         // What build() still checks is the key source itself (plain http off a loopback host, keys of no
         // accepted algorithm): every single value was checked by the setter that took it.
         return build(keySource, trusted::build);
+    }
+
+    /** An issuer template with its JWKS URI template (else discovery per concrete issuer) and its bound. */
+    private static TrustedIssuer.JwksUriBuilder templateIssuer(String issuer, String jwksUri, String maxConcrete) {
+        TrustedIssuer.JwksUriBuilder trusted = build(ISSUER, () -> TrustedIssuer.issuerTemplate(issuer));
+        if (jwksUri != null) {
+            apply(JWKS_URI, () -> trusted.jwksUriTemplate(jwksUri));
+        }
+        if (maxConcrete != null) {
+            apply(MAX_CONCRETE_ISSUERS, () -> trusted.maxConcreteIssuers(Math.toIntExact(number(maxConcrete))));
+        }
+        return trusted;
     }
 
     /** The text of a web-app resource ({@code /WEB-INF/...}), a {@code classpath:} resource, or a file. */

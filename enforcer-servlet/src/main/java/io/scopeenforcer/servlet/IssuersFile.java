@@ -10,6 +10,7 @@ import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_FILE;
 import static io.scopeenforcer.servlet.FilterParameter.JWKS_URI;
+import static io.scopeenforcer.servlet.FilterParameter.MAX_CONCRETE_ISSUERS;
 import static io.scopeenforcer.servlet.FilterParameter.REALM_CLAIM;
 import static io.scopeenforcer.servlet.FilterParameter.SCOPE_CLAIMS;
 import static io.scopeenforcer.servlet.FilterParameter.SIGNATURE_PROVIDER;
@@ -33,8 +34,9 @@ import java.util.stream.Collectors;
  * The issuers file of the {@code issuers} parameter: several trusted issuers, each with its own key source,
  * audiences, algorithms, clock skew and claim names. One setting a line, {@code issuer.<name>.<setting>=value};
  * {@code <name>} (letters, digits, {@code -}, {@code _}) only groups an issuer's lines, and the issuers are trusted in
- * the order their names first appear; {@code <setting>} is a single-issuer parameter's name ({@code issuer},
- * {@code jwks-uri} or {@code jwks-file} or neither for discovery, the {@code introspection-*} settings,
+ * the order their names first appear; {@code <setting>} is a single-issuer parameter's name ({@code issuer}, which
+ * may be an issuer template, {@code jwks-uri} or {@code jwks-file} or neither for discovery,
+ * {@code max-concrete-issuers}, the {@code introspection-*} settings,
  * {@code audience}, {@code algorithms},
  * {@code clock-skew}, {@code strict-token-type}, {@code signature-provider}, {@code scope-claims},
  * {@code tenant-claim}, {@code realm-claim}) with the same values. Blank lines and lines starting with {@code #} are
@@ -44,7 +46,8 @@ import java.util.stream.Collectors;
 final class IssuersFile {
 
     /** The settings an entry may have, which the filter then refuses beside {@code issuers}. */
-    static final List<FilterParameter> PER_ISSUER = List.of(ISSUER, JWKS_URI, JWKS_FILE, INTROSPECTION_ENDPOINT,
+    static final List<FilterParameter> PER_ISSUER = List.of(ISSUER, JWKS_URI, JWKS_FILE, MAX_CONCRETE_ISSUERS,
+            INTROSPECTION_ENDPOINT,
             INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET, AUDIENCE, ALGORITHMS, CLOCK_SKEW, STRICT_TOKEN_TYPE,
             SIGNATURE_PROVIDER, SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);
     /** Per-issuer settings that the filter's own parameter still sets, as the default of every entry. */

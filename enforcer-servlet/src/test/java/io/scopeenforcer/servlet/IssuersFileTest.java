@@ -144,7 +144,7 @@ class IssuersFileTest {
                 Arguments.of("issuer.a.jwks_uri=https://a.example.test/k",
                         "f.properties:1: unknown setting 'jwks_uri'; did you mean jwks-uri?"),
                 Arguments.of("issuer.a.policy=/x", "f.properties:1: unknown setting 'policy'; an issuer takes issuer,"
-                        + " jwks-uri, jwks-file, introspection-endpoint, introspection-client-id,"
+                        + " jwks-uri, jwks-file, max-concrete-issuers, introspection-endpoint, introspection-client-id,"
                         + " introspection-client-secret, audience, algorithms, clock-skew, strict-token-type,"
                         + " signature-provider, scope-claims, tenant-claim, realm-claim"),
                 Arguments.of("issuer.a.audience=", "f.properties:1: issuer.a.audience needs a value"),
