@@ -1,7 +1,5 @@
 package io.scopeenforcer.token;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -16,7 +14,6 @@ import com.nimbusds.jose.util.Base64URL;
 import io.scopeenforcer.internal.PerThread;
 import java.security.GeneralSecurityException;
 import java.security.Key;
-import java.security.KeyFactory;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -25,7 +22,9 @@ import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,8 +34,10 @@ import java.util.Set;
  * <p>{@link #verify} checks RSA and ECDSA signatures with the JCA directly, as Nimbus's {@code RSASSAVerifier} and
  * {@code ECDSAVerifier} do (the same {@code Signature} algorithms, the same ECDSA signature checks and DER
  * transcoding), without what a first-seen token paid around the signature itself: a {@code Signature} made per
- * token (reused per thread here), the key translated by a non-JDK provider on every check (translated once here),
- * and the signing input rebuilt as a string and encoded again (read from the token's bytes here).
+ * token (reused per thread and provider here) and the signing input rebuilt as a string and encoded again (read
+ * from the token's bytes here). Keys are handed to the provider as the key selector made them, and a non-JDK
+ * provider translates them on each check: a translation kept across checks was found destroyed by ACCP ("Key has
+ * been destroyed") in this project's tests, so none is kept.
  */
 final class VerifierFactory implements JWSVerifierFactory {
 
@@ -48,9 +49,12 @@ final class VerifierFactory implements JWSVerifierFactory {
     private final Set<JWSAlgorithm> algorithms;
 
     private final Provider provider;
-    private final PerThread<Signature[]> signatures = PerThread.of(() -> new Signature[REUSED.size()]);
-    /** Keys in the provider's own form, by the JDK key's identity (the key selector keeps one per JWK). */
-    private final Cache<PublicKey, PublicKey> translated = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
+    /**
+     * Per thread, by provider ({@link #JDK} for the JDK's), one {@code Signature} per {@link #REUSED} algorithm.
+     * Shared by every factory, so that issuers made from a template (one factory each) add no thread-locals.
+     */
+    private static final PerThread<Map<Object, Signature[]>> SIGNATURES = PerThread.of(IdentityHashMap::new);
+    private static final Object JDK = new Object();
 
     VerifierFactory(Provider provider) {
         this.provider = provider;
@@ -107,13 +111,14 @@ final class VerifierFactory implements JWSVerifierFactory {
             }
         }
         int slot = REUSED.indexOf(alg);
-        Signature[] kept = slot < 0 ? null : signatures.get();
+        Signature[] kept = slot < 0 ? null : SIGNATURES.get()
+                .computeIfAbsent(provider == null ? JDK : provider, p -> new Signature[REUSED.size()]);
         Signature verifier = kept == null ? null : kept[slot];
         if (verifier == null) {
             verifier = rsa ? RSASSA.getSignerAndVerifier(alg, provider) : ECDSA.getSignerAndVerifier(alg, provider);
         }
         try {
-            verifier.initVerify(inProviderForm((PublicKey) key));
+            verifier.initVerify((PublicKey) key);
             verifier.update(ascii, 0, signingInputEnd);
             boolean valid = verifier.verify(checked);
             if (kept != null) {
@@ -128,20 +133,6 @@ final class VerifierFactory implements JWSVerifierFactory {
             }
             return false;
         }
-    }
-
-    /** The key as the provider's own class, so that it is not converted again on every check; JDK keys as they are. */
-    private PublicKey inProviderForm(PublicKey key) {
-        if (provider == null) {
-            return key;
-        }
-        return translated.get(key, k -> {
-            try {
-                return KeyFactory.getInstance(k.getAlgorithm(), provider).translateKey(k) instanceof PublicKey p ? p : k;
-            } catch (GeneralSecurityException e) {
-                return k; // the provider translates it per check, as before
-            }
-        });
     }
 
     @Override
