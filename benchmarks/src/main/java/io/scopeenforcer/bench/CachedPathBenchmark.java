@@ -59,7 +59,7 @@ public class CachedPathBenchmark {
         requests = Fixtures.requests(seen);
         enforcer = Fixtures.enforcer(pool);
         filter = Fixtures.filter(enforcer);
-        spring = new SpringResourceServer(pool);
+        spring = new SpringResourceServer(pool.publicJwk());
         // Every request once through each contender: tokens and decisions cached, and each one let through.
         for (StubRequest request : requests) {
             long before = chain.passed;

@@ -105,7 +105,7 @@ public class FirstSeenBenchmark {
         }
         policy = Fixtures.policy();
         nimbus = Fixtures.nimbus(pool);
-        spring = new SpringResourceServer(pool);
+        spring = new SpringResourceServer(pool.publicJwk());
         // Each contender lets the first requests through (then forgets them: fresh caches).
         for (int i = 0; i < 4; i++) {
             StubRequest request = requests[i];

@@ -90,9 +90,8 @@ final class Fixtures {
         return out;
     }
 
-    /** The pool's public key as a JCA key. */
-    static PublicKey publicKey(TokenPool pool) {
-        JWK jwk = pool.publicJwk();
+    /** A public JWK (RSA or EC) as a JCA key. */
+    static PublicKey publicKey(JWK jwk) {
         try {
             return jwk instanceof RSAKey rsa ? rsa.toRSAPublicKey() : ((ECKey) jwk).toECPublicKey();
         } catch (JOSEException e) {
@@ -107,7 +106,7 @@ final class Fixtures {
     static DefaultJWTProcessor<SecurityContext> nimbus(TokenPool pool) {
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
-        p.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.parse(pool.algorithm()), publicKey(pool)));
+        p.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.parse(pool.algorithm()), publicKey(pool.publicJwk())));
         p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(TokenPool.AUDIENCE,
                 new JWTClaimsSet.Builder().issuer(TokenPool.ISSUER).build(), Set.of("exp")));
         return p;

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * docs/architecture.md §13, route matching alone: {@link Enforcer#decide} on {@code public} rules (so no token work happens:
- * method check, path firewall, route index, decision) with 10, 100 and 1,000 rules. The rules come in four
+ * method check, path firewall, route index, decision) with 10, 100, 1,000 and 10,000 rules. The rules come in four
  * shapes (literal, {@code {var}}, {@code {var}:suffix} custom method, trailing {@code **}) under distinct
  * prefixes; the requests hit the four rules written last (a linear matcher's worst case), and {@code miss}
  * asks for a path that no rule matches (deny). The cost must not grow with the number of rules.
@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class RouteMatchingBenchmark {
 
-    @Param({"10", "100", "1000"})
+    @Param({"10", "100", "1000", "10000"})
     public int rules;
 
     private Enforcer enforcer;

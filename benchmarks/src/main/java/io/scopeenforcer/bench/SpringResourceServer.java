@@ -1,12 +1,14 @@
 package io.scopeenforcer.bench;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -44,7 +46,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  *
  * <p>Generous to Spring: no {@code FilterChainProxy}, no firewall, no other default filters (headers, CSRF,
  * exception translation, request cache); the {@link SecurityContextHolder} is cleared after each request, as
- * {@code SecurityContextHolderFilter} would. Not thread-safe in the sense that the chain is fixed per instance.
+ * {@code SecurityContextHolderFilter} would. Thread-safe, as Spring's filters are: one instance serves the JMH
+ * benchmarks' single thread and every request thread of {@link SpringApp}.
  */
 final class SpringResourceServer {
 
@@ -53,8 +56,13 @@ final class SpringResourceServer {
     private final BearerTokenAuthenticationFilter bearer;
     private final AuthorizationFilter authorization;
 
-    SpringResourceServer(TokenPool pool) {
-        NimbusJwtDecoder decoder = decoder(pool);
+    /**
+     * Spring's resource server trusting one issuer key: RS256 for an RSA key, ES256 for an EC (P-256) key, the
+     * algorithms the benchmark tokens are signed with; issuer {@link TokenPool#ISSUER}, audience
+     * {@link TokenPool#AUDIENCE}.
+     */
+    SpringResourceServer(JWK publicJwk) {
+        NimbusJwtDecoder decoder = decoder(publicJwk);
         // The checks Scope Enforcer makes: typ at+jwt, JWT or none; iss; aud; exp and nbf with 60 s of skew.
         JwtTypeValidator type = new JwtTypeValidator("at+jwt", "application/at+jwt", "JWT");
         type.setAllowEmpty(true);
@@ -65,7 +73,7 @@ final class SpringResourceServer {
     }
 
     /** Runs one request through both filters to {@code application}, then clears the security context. */
-    void doFilter(HttpServletRequest request, StubResponse response, FilterChain application)
+    void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain application)
             throws IOException, ServletException {
         try {
             bearer.doFilter(request, response, (req, res) -> authorization.doFilter(req, res, application));
@@ -75,14 +83,14 @@ final class SpringResourceServer {
     }
 
     /** Exactly what {@code NimbusJwtDecoder.withPublicKey(key).validateType(false)} builds, for RSA and EC keys. */
-    private static NimbusJwtDecoder decoder(TokenPool pool) {
-        PublicKey key = Fixtures.publicKey(pool);
+    private static NimbusJwtDecoder decoder(JWK publicJwk) {
+        PublicKey key = Fixtures.publicKey(publicJwk);
         if (key instanceof RSAPublicKey rsa) {
             return NimbusJwtDecoder.withPublicKey(rsa).validateType(false).build();
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier((type, context) -> { });
-        processor.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.parse(pool.algorithm()), key));
+        processor.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.ES256, key));
         processor.setJWTClaimsSetVerifier((claims, context) -> { });
         return new NimbusJwtDecoder(processor);
     }

@@ -361,6 +361,15 @@ public final class ExampleApp {
             return enforcer;
         }
 
+        /**
+         * The web app's servlet context, for embedding: a caller that runs the app in its own JVM (the benchmarks'
+         * Spring Security contender) reaches the container through it, for instance to put a filter of its own in
+         * front of the app's. The app itself does not use it.
+         */
+        public ServletContext servletContext() {
+            return context;
+        }
+
         /** Blocks until the server stops. */
         public void join() {
             try {
