@@ -157,8 +157,11 @@ public final class Enforcer {
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
         // One field read for a bearer token without cnf: the binding checks cost nothing where there is none.
         String renewedNonce = null;
-        if (dpopScheme || verified.confirmation() != null || senderConstraint != SenderConstraint.OPTIONAL) {
-            Bound bound = binding(verified, token, dpopScheme, method, rawPath, proof, rule);
+        // The stricter of the enforcer's setting and the rule's own sender-constrained modifier.
+        SenderConstraint constraint = rule.senderConstraint().compareTo(senderConstraint) > 0
+                ? rule.senderConstraint() : senderConstraint;
+        if (dpopScheme || verified.confirmation() != null || constraint != SenderConstraint.OPTIONAL) {
+            Bound bound = binding(verified, token, dpopScheme, method, rawPath, proof, rule, constraint);
             if (bound.refused() != null) {
                 return bound.refused();
             }
@@ -187,7 +190,7 @@ public final class Enforcer {
      * {@code x5t#S256}; the replay cache is asked last, so a proof refused for another reason is not remembered.
      */
     private Bound binding(VerifiedToken verified, BearerHeader.Result token, boolean dpopScheme,
-            String method, String rawPath, ProofOfPossession proof, Rule rule) {
+            String method, String rawPath, ProofOfPossession proof, Rule rule, SenderConstraint constraint) {
         Map<String, Object> cnf = verified.confirmation();
         Object jkt = cnf == null ? null : cnf.get("jkt");
         Object x5t = cnf == null ? null : cnf.get("x5t#S256");
@@ -224,7 +227,7 @@ public final class Enforcer {
             // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, or a thief could skip the proof.
             return Bound.refuse(unbound(verified, rule,
                     "the token is DPoP-bound; send it with the DPoP scheme and a proof"));
-        } else if (senderConstraint == SenderConstraint.DPOP) {
+        } else if (constraint == SenderConstraint.DPOP) {
             return Bound.refuse(unbound(verified, rule, "a DPoP-bound token, sent with the DPoP scheme, is required"));
         }
         if (x5t != null) {
@@ -234,7 +237,7 @@ public final class Enforcer {
                         ? "the token is bound to a TLS client certificate"
                         : "the token is bound to another TLS client certificate"));
             }
-        } else if (jkt == null && senderConstraint != SenderConstraint.OPTIONAL) {
+        } else if (jkt == null && constraint != SenderConstraint.OPTIONAL) {
             return Bound.refuse(unbound(verified, rule,
                     "a sender-constrained token (DPoP or certificate-bound) is required"));
         }
@@ -290,7 +293,10 @@ public final class Enforcer {
         return senderConstraint;
     }
 
-    /** Which tokens are accepted without a proof of possession. Bound tokens are always held to their binding. */
+    /**
+     * Which tokens are accepted without a proof of possession, from the weakest to the strictest (a rule's own
+     * constraint and the enforcer's combine to the stricter). Bound tokens are always held to their binding.
+     */
     public enum SenderConstraint {
         /** Any: a token without {@code cnf} is a bearer token. The default. */
         OPTIONAL,
@@ -501,7 +507,8 @@ public final class Enforcer {
         /**
          * The enforcer.
          *
-         * @throws IllegalStateException when the verifier or the policy is missing
+         * @throws IllegalStateException when the verifier or the policy is missing, or DPoP is required (by
+         *     {@link #senderConstraint} or a rule) without {@link #dpop}
          */
         public Enforcer build() {
             if (verifier == null) {
@@ -512,6 +519,13 @@ public final class Enforcer {
             }
             if (senderConstraint == SenderConstraint.DPOP && dpop == null) {
                 throw new IllegalStateException("senderConstraint DPOP needs dpop settings");
+            }
+            if (dpop == null) {
+                for (Rule rule : policy.rules()) {
+                    if (rule.senderConstraint() == SenderConstraint.DPOP) {
+                        throw new IllegalStateException(rule.source() + ": sender-constrained=dpop needs dpop settings");
+                    }
+                }
             }
             return new Enforcer(this);
         }

@@ -4,6 +4,7 @@ import io.scopeenforcer.DpopSettings;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.ReplayCache;
+import io.scopeenforcer.Rule;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
@@ -284,6 +285,12 @@ final class FilterSettings {
             }
             engine.dpop(build(DPOP_ORIGIN, dpop::build));
         } else {
+            for (Rule rule : policy.rules()) {
+                if (rule.senderConstraint() == Enforcer.SenderConstraint.DPOP) {
+                    throw new BadParameter(POLICY.parameterName(), rule.source()
+                            + ": sender-constrained=dpop needs dpop-origin (DPoP is off)", null);
+                }
+            }
             for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES,
                     DPOP_REPLAY_CACHE, DPOP_REPLAY_CACHE_TIMEOUT, DPOP_REPLAY_CACHE_OUTAGE, DPOP_NONCE,
                     DPOP_NONCE_LIFETIME, DPOP_NONCE_SECRET)) {

@@ -181,6 +181,12 @@ class FilterConfigurationTest {
                     p.put("dpop-nonce-secret", "short-secret-xyz");
                 }, "parameter dpop-nonce-secret: nonceSecret must be at least 32 bytes, got 16"),
                 bad("sender-constrained unknown", p -> p.put("sender-constrained", "always"), "sender-constrained"),
+                bad("a sender-constrained=dpop rule without dpop-origin", p -> p.put("policy", file("dpop-rule.txt",
+                        "GET /me authenticated\nGET /keys sender-constrained=dpop authenticated\n").toString()),
+                        "parameter policy: dpop-rule.txt:2: sender-constrained=dpop needs dpop-origin (DPoP is off)"),
+                bad("a misspelt rule modifier", p -> p.put("policy", file("typo-rule.txt",
+                        "GET /keys sender-constraint a:read\n").toString()),
+                        "typo-rule.txt:1: unknown rule modifier 'sender-constraint'"),
                 bad("sender-constrained dpop without dpop-origin", p -> p.put("sender-constrained", "dpop"),
                         "senderConstraint DPOP needs dpop settings"),
                 bad("client-certificate-header not a name", p -> p.put("client-certificate-header", "X Cert"),
