@@ -62,6 +62,7 @@ public final class DevIssuer {
     private final Negotiator negotiator;
     private final String jwksJson;
     private final String metadataJson;
+    private final String openidConfigurationJson;
     private final CodeFlow codeFlow;
     private final SecureRandom random = new SecureRandom();
     /** SHA-256 of the refresh token → its grant: a heap dump shows no usable refresh token. */
@@ -131,6 +132,7 @@ public final class DevIssuer {
         this.negotiator = Negotiator.newBuilder().catalog(CATALOG).resourceServerAudience(issuer).build();
         this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
         this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer));
+        this.openidConfigurationJson = JSONObjectUtils.toJSONString(openidConfiguration(issuer));
         this.codeFlow = new CodeFlow(this, clock);
     }
 
@@ -162,6 +164,18 @@ public final class DevIssuer {
     /** RFC 8414 authorization-server metadata ({@code /.well-known/oauth-authorization-server}). */
     String metadataJson() {
         return metadataJson;
+    }
+
+    /**
+     * The same metadata in the OpenID Connect Discovery 1.0 place ({@code /.well-known/openid-configuration}), for
+     * clients and resource servers that look there first. This issuer issues no ID tokens, so the document names no
+     * {@code id_token} response type, no {@code openid} scope, no {@code userinfo_endpoint} and, though OpenID
+     * Discovery §3 requires it, no {@code id_token_signing_alg_values_supported}: a relying party that needs ID
+     * tokens should refuse it rather than be told of ID tokens that never come. It adds the
+     * {@code subject_types_supported} OpenID Discovery requires: {@code public}, one {@code sub} for every client.
+     */
+    String openidConfigurationJson() {
+        return openidConfigurationJson;
     }
 
     /** The {@code client_credentials} grant: negotiate the requested scope (null: the client's defaults). */
@@ -380,12 +394,19 @@ public final class DevIssuer {
         }
     }
 
+    private static Map<String, Object> openidConfiguration(String issuer) {
+        Map<String, Object> m = metadata(issuer);
+        m.put("subject_types_supported", List.of("public"));
+        return m;
+    }
+
     private static Map<String, Object> metadata(String issuer) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + TokenEndpoint.PATH);
         m.put("jwks_uri", issuer + IssuerMetadataServlet.JWKS_PATH);
         m.put("authorization_endpoint", issuer + AuthorizationEndpoint.PATH);
+        m.put("introspection_endpoint", issuer + IntrospectionEndpoint.PATH);
         m.put("grant_types_supported", List.of("client_credentials", "refresh_token", "authorization_code"));
         // "none": the public paas-cli sends its client_id only; PKCE binds its code to it (RFC 7636).
         m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
