@@ -16,6 +16,15 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
     /** True for {@link Allow}. */
     boolean allowed();
 
+    /**
+     * The {@code DPoP-Nonce} response header (RFC 9449 §8, §9): the server nonce the client should put in its next
+     * proof, or null when the answer carries none.
+     */
+    String dpopNonce();
+
+    /** This decision, its answer carrying {@code nonce} in {@code DPoP-Nonce}. */
+    Decision withDpopNonce(String nonce);
+
     /** Why a request was denied; each reason has one status and one RFC 6750 error code (or none). */
     enum Reason {
         /** Method outside GET HEAD POST PUT PATCH DELETE OPTIONS: 405 with {@code Allow}. */
@@ -34,6 +43,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
          * (RFC 9449 §7.1).
          */
         INVALID_DPOP_PROOF(401, "invalid_dpop_proof"),
+        /**
+         * DPoP nonces are required and the proof has none, or one this server did not issue or no longer accepts:
+         * 401 {@code use_dpop_nonce} with a fresh nonce in {@code DPoP-Nonce} (RFC 9449 §9).
+         */
+        USE_DPOP_NONCE(401, "use_dpop_nonce"),
         /** Keys cannot be had (JWKS down, nothing cached): 503 with {@code Retry-After}; not the client's fault. */
         KEYS_UNAVAILABLE(503, null),
         /** The token is bound to another tenant, or has no tenant claim: 403. */
@@ -75,12 +89,23 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
      * @param token the verified token, or null on a {@code public} route (no token is looked at there)
      * @param rule the rule that allowed it
      * @param variables the decoded path variables
+     * @param dpopNonce the {@code DPoP-Nonce} to send with the answer, or null
      */
-    record Allow(VerifiedToken token, Rule rule, Map<String, String> variables) implements Decision {
+    record Allow(VerifiedToken token, Rule rule, Map<String, String> variables, String dpopNonce) implements Decision {
         /** Checks the components. */
         public Allow {
             Objects.requireNonNull(rule, "rule");
             variables = Map.copyOf(variables);
+        }
+
+        /** Allowed, with no {@code DPoP-Nonce}. */
+        public Allow(VerifiedToken token, Rule rule, Map<String, String> variables) {
+            this(token, rule, variables, null);
+        }
+
+        @Override
+        public Allow withDpopNonce(String nonce) {
+            return new Allow(token, rule, variables, nonce);
         }
 
         @Override
@@ -101,9 +126,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
      *     {@link Reason#KEYS_UNAVAILABLE}; else null. Its {@code tokenIssuer} and {@code tokenAudiences} are
      *     untrusted and for logs only
      * @param token the verified token of a denial that came after verification (tenant, realm, scope), else null
+     * @param dpopNonce the {@code DPoP-Nonce} to send with the answer; required for {@link Reason#USE_DPOP_NONCE},
+     *     else null or a nonce to renew the client's
      */
     record Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds,
-            TokenResult.Invalid tokenProblem, VerifiedToken token) implements Decision {
+            TokenResult.Invalid tokenProblem, VerifiedToken token, String dpopNonce) implements Decision {
         /** Checks the components. */
         public Deny {
             Objects.requireNonNull(reason, "reason");
@@ -115,6 +142,15 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
             if (tokenProblem != null && reason != Reason.INVALID_TOKEN && reason != Reason.KEYS_UNAVAILABLE) {
                 throw new IllegalArgumentException("a tokenProblem belongs to INVALID_TOKEN or KEYS_UNAVAILABLE only");
             }
+            if (reason == Reason.USE_DPOP_NONCE && dpopNonce == null) {
+                throw new IllegalArgumentException("USE_DPOP_NONCE needs the dpopNonce to send");
+            }
+        }
+
+        /** A denial without {@code DPoP-Nonce}. */
+        public Deny(Reason reason, String description, List<String> requiredScopes, Rule rule, long retryAfterSeconds,
+                TokenResult.Invalid tokenProblem, VerifiedToken token) {
+            this(reason, description, requiredScopes, rule, retryAfterSeconds, tokenProblem, token, null);
         }
 
         /** A denial with a {@code Retry-After} (or 0), without token details. */
@@ -143,6 +179,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
         /** A 400 {@code invalid_request}, for request-level problems found outside the engine. */
         public static Deny invalidRequest(String description) {
             return new Deny(Reason.INVALID_REQUEST, description, List.of(), null);
+        }
+
+        @Override
+        public Deny withDpopNonce(String nonce) {
+            return new Deny(reason, description, requiredScopes, rule, retryAfterSeconds, tokenProblem, token, nonce);
         }
 
         /** The HTTP status. */

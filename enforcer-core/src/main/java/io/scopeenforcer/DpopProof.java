@@ -31,9 +31,10 @@ import java.util.Map;
  * Checks one DPoP proof JWT as RFC 9449 §4.3 lists, in its order: a JWS of {@code typ} {@code dpop+jwt}, an
  * accepted asymmetric {@code alg}, a public {@code jwk} header that verifies the signature, {@code htm} the
  * request's method, {@code htu} its URI (origin from configuration, path as the client sent it), {@code iat}
- * within the window, {@code ath} the token's hash (when there is a token: a token request has none), and a
- * {@code jti}. What it gives back, the key's RFC 7638 thumbprint and the replay key, the caller checks against the
- * token's {@code cnf.jkt} and the replay cache.
+ * within the window, {@code ath} the token's hash (when there is a token: a token request has none), a
+ * {@code jti}, and, where the settings require one, a {@code nonce} this server issued (item 10, §9). What it gives
+ * back, the key's RFC 7638 thumbprint and the replay key, the caller checks against the token's {@code cnf.jkt} and
+ * the replay cache.
  * Stateless and thread-safe.
  */
 final class DpopProof {
@@ -49,14 +50,20 @@ final class DpopProof {
         0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
     };
 
-    /** A checked proof: the proof key's thumbprint and the key its use is remembered under. */
-    record Checked(String thumbprint, String replayKey) {
+    /**
+     * A checked proof: the proof key's thumbprint, the key its use is remembered under, and whether its nonce is
+     * the previous step's, so the answer should carry the current one.
+     */
+    record Checked(String thumbprint, String replayKey, boolean renewNonce) {
     }
 
-    /** The outcome: a checked proof, or why it was refused (safe to send: never proof or token content). */
-    record Result(Checked proof, String problem) {
+    /**
+     * The outcome: a checked proof, or why it was refused (safe to send: never proof or token content) and whether
+     * the refusal is for want of a valid server nonce (RFC 9449 §9 {@code use_dpop_nonce}).
+     */
+    record Result(Checked proof, String problem, boolean useNonce) {
         static Result refused(String problem) {
-            return new Result(null, problem);
+            return new Result(null, problem, false);
         }
     }
 
@@ -125,6 +132,15 @@ final class DpopProof {
         if (presented == null || !presented.equals(expected)) {
             return Result.refused("the DPoP proof's htu is not the request URI");
         }
+        DpopNonces.Match nonce = DpopNonces.Match.CURRENT;
+        if (settings.nonces() != null) {
+            Object claim = claims.get("nonce");
+            nonce = claim instanceof String value ? settings.nonces().match(value) : DpopNonces.Match.NONE;
+            if (nonce == DpopNonces.Match.NONE) {
+                return new Result(null, claim == null ? "the DPoP proof must carry the server's nonce"
+                        : "the DPoP proof's nonce is not a current one from this server", true);
+            }
+        }
         String iatProblem = checkIat(claims.get("iat"), settings.clock().millis(), settings.windowSeconds());
         if (iatProblem != null) {
             return Result.refused(iatProblem);
@@ -150,7 +166,7 @@ final class DpopProof {
         // The replay key: a fixed-length hash over the key and the jti, so a long or hostile jti costs the cache
         // nothing more, and two keys' jti values never collide.
         String replayKey = base64urlSha256(thumbprint + ' ' + jti);
-        return new Result(new Checked(thumbprint, replayKey), null);
+        return new Result(new Checked(thumbprint, replayKey, nonce == DpopNonces.Match.PREVIOUS), null, false);
     }
 
     /** Whether the signature verifies with {@code jwk}; null when the key's type, curve or size does not fit alg. */

@@ -4,6 +4,7 @@ import io.scopeenforcer.internal.Settings;
 import io.scopeenforcer.internal.UntrustedText;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * How the engine checks DPoP proofs (RFC 9449): the origin the API is addressed at, the proof algorithms it
- * accepts, how old or new a proof's {@code iat} may be, and where used proofs are remembered. Immutable and
+ * accepts, how old or new a proof's {@code iat} may be, where used proofs are remembered, and whether proofs need
+ * a server nonce (§8, §9). Immutable and
  * thread-safe; give it to {@link Enforcer.Builder#dpop(DpopSettings)}.
  *
  * <p>The origin is configuration, never read from the request: behind a proxy, {@code Host} and
@@ -33,6 +35,10 @@ public final class DpopSettings {
     public static final Duration DEFAULT_PROOF_WINDOW = Duration.ofSeconds(60);
     /** The default number of used proofs the in-memory replay cache remembers. */
     public static final long DEFAULT_REPLAY_CACHE_ENTRIES = 100_000;
+    /** The default lifetime of a server nonce: accepted for at least 5 minutes, at most 10. */
+    public static final Duration DEFAULT_NONCE_LIFETIME = Duration.ofMinutes(5);
+    /** The shortest nonce secret: RFC 7518 §3.2's HMAC-SHA256 key size. */
+    static final int MIN_NONCE_SECRET_BYTES = 32;
 
     private final String origin;
     private final List<String> algorithms;
@@ -40,6 +46,9 @@ public final class DpopSettings {
     private final ReplayCache replayCache;
     private final Duration retention;
     private final Clock clock;
+    /** Server nonces (RFC 9449 §8, §9), or null when proofs need none. */
+    private final DpopNonces nonces;
+    private final Duration nonceLifetime;
 
     private DpopSettings(Builder b) {
         this.origin = b.origin;
@@ -50,6 +59,16 @@ public final class DpopSettings {
         this.replayCache = b.replayCache != null ? b.replayCache
                 : ReplayCache.inMemory(b.replayEntries > 0 ? b.replayEntries : DEFAULT_REPLAY_CACHE_ENTRIES);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.nonceLifetime = b.nonceLifetime;
+        this.nonces = b.nonceLifetime == null ? null
+                : new DpopNonces(b.nonceSecret != null ? b.nonceSecret : randomSecret(), origin, b.nonceLifetime, clock);
+    }
+
+    /** A secret for this instance alone: its nonces are then accepted by no other instance. */
+    private static byte[] randomSecret() {
+        byte[] secret = new byte[MIN_NONCE_SECRET_BYTES];
+        new SecureRandom().nextBytes(secret);
+        return secret;
     }
 
     /** A builder. */
@@ -87,6 +106,23 @@ public final class DpopSettings {
 
     Clock clock() {
         return clock;
+    }
+
+    /** How long a server nonce lasts (accepted for at least this, at most twice it), or null when none is required. */
+    public Duration nonceLifetime() {
+        return nonceLifetime;
+    }
+
+    /**
+     * The server nonce a client should put in its next proof's {@code nonce} claim now (the {@code DPoP-Nonce}
+     * response header, RFC 9449 §8), or null when proofs need none.
+     */
+    public String currentNonce() {
+        return nonces == null ? null : nonces.current();
+    }
+
+    DpopNonces nonces() {
+        return nonces;
     }
 
     /**
@@ -135,6 +171,8 @@ public final class DpopSettings {
         private ReplayCache replayCache;
         private long replayEntries;
         private Clock clock;
+        private Duration nonceLifetime;
+        private byte[] nonceSecret;
 
         private Builder() {
         }
@@ -218,7 +256,46 @@ public final class DpopSettings {
             return this;
         }
 
-        /** The clock of the {@code iat} check; default the system clock. */
+        /**
+         * Requires every proof to carry a {@code nonce} this server issued (RFC 9449 §8, §9 for resource servers),
+         * which bounds a proof's use in time by the server's clock rather than by the client's {@code iat}. A proof
+         * without one, or with an unknown or stale one, is refused 401 {@code use_dpop_nonce} with a fresh nonce in
+         * {@code DPoP-Nonce}; an accepted proof whose nonce is from the previous step gets the current one in the
+         * answer. Nonces are stateless (an HMAC over a time step of this length): one is accepted for at least
+         * {@code lifetime} and at most twice it. Off by default.
+         *
+         * @throws IllegalArgumentException when below 1 second or above 1 day
+         */
+        public Builder requireNonce(Duration lifetime) {
+            Objects.requireNonNull(lifetime, "requireNonce");
+            Settings.once(nonceLifetime, "requireNonce");
+            if (lifetime.toMillis() < 1000 || lifetime.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("the nonce lifetime must be between 1 second and 1 day, got "
+                        + lifetime);
+            }
+            this.nonceLifetime = lifetime;
+            return this;
+        }
+
+        /**
+         * The key nonces are made with, so that every instance behind a load balancer accepts the nonces of every
+         * other (they need the same secret, origin and lifetime, and clocks that agree); default a random key of
+         * this instance, whose nonces no other instance accepts. Needs {@link #requireNonce}.
+         *
+         * @throws IllegalArgumentException when shorter than 32 bytes (RFC 7518 §3.2)
+         */
+        public Builder nonceSecret(byte[] secret) {
+            Objects.requireNonNull(secret, "nonceSecret");
+            Settings.once(nonceSecret, "nonceSecret");
+            if (secret.length < MIN_NONCE_SECRET_BYTES) {
+                throw new IllegalArgumentException("nonceSecret must be at least " + MIN_NONCE_SECRET_BYTES
+                        + " bytes, got " + secret.length);
+            }
+            this.nonceSecret = secret.clone();
+            return this;
+        }
+
+        /** The clock of the {@code iat} check and of nonces; default the system clock. */
         public Builder clock(Clock value) {
             Settings.once(clock, "clock");
             this.clock = Objects.requireNonNull(value, "clock");
@@ -228,11 +305,15 @@ public final class DpopSettings {
         /**
          * The settings.
          *
-         * @throws IllegalStateException when the origin is missing, or both a replay cache and its size were given
+         * @throws IllegalStateException when the origin is missing, both a replay cache and its size were given, or
+         *     a nonce secret without {@link #requireNonce}
          */
         public DpopSettings build() {
             if (origin == null) {
                 throw new IllegalStateException("origin is required");
+            }
+            if (nonceSecret != null && nonceLifetime == null) {
+                throw new IllegalStateException("nonceSecret needs requireNonce");
             }
             if (replayCache != null && replayEntries > 0) {
                 throw new IllegalStateException("give a replayCache or replayCacheMaxEntries, not both");

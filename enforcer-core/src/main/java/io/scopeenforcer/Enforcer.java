@@ -156,34 +156,53 @@ public final class Enforcer {
         // A verified token is a compact JWS, so a b64token: no character check needed.
         VerifiedToken verified = ((TokenResult.Valid) verification.result()).token();
         // One field read for a bearer token without cnf: the binding checks cost nothing where there is none.
-        if (dpopScheme || verified.confirmation() != null || senderConstraint != SenderConstraint.OPTIONAL) {
-            Decision.Deny refused = binding(verified, header.substring(start, end), dpopScheme, method, rawPath,
-                    proof, rule);
-            if (refused != null) {
-                return refused;
+        String renewedNonce = null;
+        // The stricter of the enforcer's setting and the rule's own sender-constrained modifier.
+        SenderConstraint constraint = rule.senderConstraint().compareTo(senderConstraint) > 0
+                ? rule.senderConstraint() : senderConstraint;
+        if (dpopScheme || verified.confirmation() != null || constraint != SenderConstraint.OPTIONAL) {
+            Bound bound = binding(verified, header.substring(start, end), dpopScheme, method, rawPath, proof, rule,
+                    constraint);
+            if (bound.refused() != null) {
+                return bound.refused();
             }
+            renewedNonce = bound.renewedNonce();
         }
-        return cached(verified, rule, path, cacheDecisions ? verification.decisions() : null);
+        Decision decision = cached(verified, rule, path, cacheDecisions ? verification.decisions() : null);
+        // The cached decision never holds a nonce: one is added per request, when the client's is about to lapse.
+        return renewedNonce == null ? decision : decision.withDpopNonce(renewedNonce);
     }
 
     /**
-     * The denial of a request that does not prove the key its token is bound to, or null when it does (or the token
+     * The outcome of the binding checks: a denial, or none and the server nonce to give the client because its
+     * proof's is the previous step's (RFC 9449 §8.2), or null.
+     */
+    private record Bound(Decision.Deny refused, String renewedNonce) {
+        static final Bound PROVED = new Bound(null, null);
+
+        static Bound refuse(Decision.Deny deny) {
+            return new Bound(deny, null);
+        }
+    }
+
+    /**
+     * The denial of a request that does not prove the key its token is bound to, or none when it does (or the token
      * is bound to nothing and nothing is required). RFC 9449 §7.1 and §7.2 for {@code jkt}, RFC 8705 §3 for
      * {@code x5t#S256}; the replay cache is asked last, so a proof refused for another reason is not remembered.
      */
-    private Decision.Deny binding(VerifiedToken verified, String token, boolean dpopScheme,
-            String method, String rawPath, ProofOfPossession proof, Rule rule) {
+    private Bound binding(VerifiedToken verified, String token, boolean dpopScheme,
+            String method, String rawPath, ProofOfPossession proof, Rule rule, SenderConstraint constraint) {
         Map<String, Object> cnf = verified.confirmation();
         Object jkt = cnf == null ? null : cnf.get("jkt");
         Object x5t = cnf == null ? null : cnf.get("x5t#S256");
         if (cnf != null && jkt == null && x5t == null) {
-            return unbound(verified, rule, "the token's cnf names no binding this API can check");
+            return Bound.refuse(unbound(verified, rule, "the token's cnf names no binding this API can check"));
         }
         DpopProof.Checked checked = null;
         if (dpopScheme) {
             if (proof.dpopProofs().size() != 1) {
-                return badProof(verified, rule, proof.dpopProofs().isEmpty() ? "a DPoP proof is required"
-                        : "more than one DPoP header");
+                return Bound.refuse(badProof(verified, rule,
+                        proof.dpopProofs().isEmpty() ? "a DPoP proof is required" : "more than one DPoP header"));
             }
             String path = proof.requestPath();
             if (path == null) {
@@ -191,30 +210,37 @@ public final class Enforcer {
                 path = query < 0 ? rawPath : rawPath.substring(0, query);
             }
             DpopProof.Result result = DpopProof.check(dpop, proof.dpopProofs().get(0), method, path, token);
+            if (result.useNonce()) {
+                return Bound.refuse(new Decision.Deny(Decision.Reason.USE_DPOP_NONCE, result.problem(), List.of(), rule,
+                        0, null, verified, dpop.nonces().current()));
+            }
             if (result.problem() != null) {
-                return badProof(verified, rule, result.problem());
+                return Bound.refuse(badProof(verified, rule, result.problem()));
             }
             checked = result.proof();
             if (!(jkt instanceof String thumbprint)) {
-                return unbound(verified, rule, "the token is not DPoP-bound");
+                return Bound.refuse(unbound(verified, rule, "the token is not DPoP-bound"));
             }
             if (!thumbprint.equals(checked.thumbprint())) {
-                return unbound(verified, rule, "the token is bound to another DPoP key");
+                return Bound.refuse(unbound(verified, rule, "the token is bound to another DPoP key"));
             }
         } else if (jkt != null) {
             // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, or a thief could skip the proof.
-            return unbound(verified, rule, "the token is DPoP-bound; send it with the DPoP scheme and a proof");
-        } else if (senderConstraint == SenderConstraint.DPOP) {
-            return unbound(verified, rule, "a DPoP-bound token, sent with the DPoP scheme, is required");
+            return Bound.refuse(unbound(verified, rule,
+                    "the token is DPoP-bound; send it with the DPoP scheme and a proof"));
+        } else if (constraint == SenderConstraint.DPOP) {
+            return Bound.refuse(unbound(verified, rule, "a DPoP-bound token, sent with the DPoP scheme, is required"));
         }
         if (x5t != null) {
             String presented = certificateThumbprint(proof.clientCertificate());
             if (!(x5t instanceof String expected) || presented == null || !expected.equals(presented)) {
-                return unbound(verified, rule, presented == null ? "the token is bound to a TLS client certificate"
-                        : "the token is bound to another TLS client certificate");
+                return Bound.refuse(unbound(verified, rule, presented == null
+                        ? "the token is bound to a TLS client certificate"
+                        : "the token is bound to another TLS client certificate"));
             }
-        } else if (jkt == null && senderConstraint != SenderConstraint.OPTIONAL) {
-            return unbound(verified, rule, "a sender-constrained token (DPoP or certificate-bound) is required");
+        } else if (jkt == null && constraint != SenderConstraint.OPTIONAL) {
+            return Bound.refuse(unbound(verified, rule,
+                    "a sender-constrained token (DPoP or certificate-bound) is required"));
         }
         if (checked != null) {
             boolean fresh;
@@ -223,15 +249,18 @@ public final class Enforcer {
             } catch (ReplayCache.Unavailable e) {
                 // A shared store that cannot answer (fail-closed): 503, like keys that cannot be had; the proof
                 // is neither accepted unchecked nor blamed on the client.
-                return new Decision.Deny(Decision.Reason.REPLAY_CACHE_UNAVAILABLE,
+                return Bound.refuse(new Decision.Deny(Decision.Reason.REPLAY_CACHE_UNAVAILABLE,
                         "the DPoP replay cache is temporarily unavailable", List.of(), rule, retryAfterSeconds, null,
-                        verified);
+                        verified));
             }
             if (!fresh) {
-                return badProof(verified, rule, "the DPoP proof was already used");
+                return Bound.refuse(badProof(verified, rule, "the DPoP proof was already used"));
+            }
+            if (checked.renewNonce()) {
+                return new Bound(null, dpop.nonces().current());
             }
         }
-        return null;
+        return Bound.PROVED;
     }
 
     /** RFC 8705 §3.1: base64url (no padding) of SHA-256 over the certificate's DER; null without one. */
@@ -265,7 +294,10 @@ public final class Enforcer {
         return senderConstraint;
     }
 
-    /** Which tokens are accepted without a proof of possession. Bound tokens are always held to their binding. */
+    /**
+     * Which tokens are accepted without a proof of possession, from the weakest to the strictest (a rule's own
+     * constraint and the enforcer's combine to the stricter). Bound tokens are always held to their binding.
+     */
     public enum SenderConstraint {
         /** Any: a token without {@code cnf} is a bearer token. The default. */
         OPTIONAL,
@@ -492,7 +524,8 @@ public final class Enforcer {
         /**
          * The enforcer.
          *
-         * @throws IllegalStateException when the verifier or the policy is missing
+         * @throws IllegalStateException when the verifier or the policy is missing, or DPoP is required (by
+         *     {@link #senderConstraint} or a rule) without {@link #dpop}
          */
         public Enforcer build() {
             if (verifier == null) {
@@ -503,6 +536,13 @@ public final class Enforcer {
             }
             if (senderConstraint == SenderConstraint.DPOP && dpop == null) {
                 throw new IllegalStateException("senderConstraint DPOP needs dpop settings");
+            }
+            if (dpop == null) {
+                for (Rule rule : policy.rules()) {
+                    if (rule.senderConstraint() == SenderConstraint.DPOP) {
+                        throw new IllegalStateException(rule.source() + ": sender-constrained=dpop needs dpop settings");
+                    }
+                }
             }
             return new Enforcer(this);
         }

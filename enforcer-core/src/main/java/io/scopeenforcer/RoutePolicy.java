@@ -23,12 +23,15 @@ import java.util.Set;
  *   GET         /health                           public
  *   GET,HEAD    /paas/{service}/**                urn:opc:resource:consumer:paas:{service}::read
  *   *           /admin/v1/**                      admin
+ *   GET         /payments/**                      sender-constrained=dpop payments:read
  *   POST        /v1/tenants/{tenant}/realms/{realm}/groups/{id}:addMembers   groups:update identities:read
  *   include management-api
  * </pre>
  * A requirement is {@code public}, {@code authenticated}, or a scope expression (space = all of,
- * {@code |} = any of, {@code {var}} filled from the path), optionally preceded by {@code admin}; {@code admin}
- * alone requires {@value Scope#ADMIN}. {@code include management-api} adds the built-in convention for
+ * {@code |} = any of, {@code {var}} filled from the path), optionally preceded by the modifiers {@code admin} and
+ * {@code sender-constrained[=required|dpop]} (only sender-constrained, or DPoP-bound, tokens on that rule; the
+ * stricter of it and {@link Enforcer.Builder#senderConstraint} applies); {@code admin} alone requires
+ * {@value Scope#ADMIN}. {@code include management-api} adds the built-in convention for
  * {@code /v1/tenants/...}.
  *
  * <p>Precedence: the most specific pattern wins, compared segment by segment from the left (literal, then
@@ -40,6 +43,8 @@ public final class RoutePolicy {
 
     /** The name that {@code include} takes for the built-in management-API convention. */
     public static final String MANAGEMENT_API = "management-api";
+    /** The rule modifier that requires a sender-constrained token on that rule ({@code =dpop}: DPoP only). */
+    static final String SENDER_CONSTRAINED = "sender-constrained";
 
     private final List<Rule> rules;
     private final List<String> warnings;
@@ -138,7 +143,7 @@ public final class RoutePolicy {
     public static final class Builder {
 
         /** Policy-file keywords; Requirement itself refuses public and authenticated inside an expression. */
-        private static final Set<String> RESERVED = Set.of("admin", "include");
+        private static final Set<String> RESERVED = Set.of("admin", "include", SENDER_CONSTRAINED);
 
         private final List<Rule> rules = new ArrayList<>();
         private int order;
@@ -171,6 +176,28 @@ public final class RoutePolicy {
                     "rule " + (order + 1));
         }
 
+        /**
+         * Adds a rule whose tokens must be sender-constrained, at least as {@code constraint} says, whatever the
+         * enforcer's own {@link Enforcer.Builder#senderConstraint} (the stricter applies).
+         *
+         * @param constraint {@link Enforcer.SenderConstraint#REQUIRED} or {@link Enforcer.SenderConstraint#DPOP}
+         * @throws IllegalArgumentException as {@link #rule(String, String, Requirement)}, for a public requirement,
+         *     or for {@link Enforcer.SenderConstraint#OPTIONAL}
+         */
+        public Builder senderConstrainedRule(String methods, String pattern, Requirement requirement,
+                Enforcer.SenderConstraint constraint) {
+            Objects.requireNonNull(constraint, "constraint");
+            Objects.requireNonNull(requirement, "requirement");
+            if (constraint == Enforcer.SenderConstraint.OPTIONAL) {
+                throw new IllegalArgumentException("a sender-constrained rule needs REQUIRED or DPOP");
+            }
+            if (requirement.kind() == Requirement.Kind.PUBLIC) {
+                throw new IllegalArgumentException("a public rule looks at no token, so it cannot be "
+                        + SENDER_CONSTRAINED);
+            }
+            return add(methods, pattern, requirement, false, constraint, "rule " + (order + 1));
+        }
+
         /** Adds the built-in management-API convention (docs/architecture.md §8.4) at this point. */
         public Builder includeManagementApi() {
             for (String[] rule : ManagementApiConvention.RULES) {
@@ -197,35 +224,89 @@ public final class RoutePolicy {
                     return includeManagementApi();
                 }
                 if (words.length < 3) {
-                    throw new IllegalArgumentException("a rule is: METHODS PATH REQUIREMENT");
+                    throw new IllegalArgumentException("a rule is: METHODS PATH [MODIFIERS] REQUIREMENT");
                 }
                 String requirementText = words[2];
                 boolean admin = false;
-                if (requirementText.equals("admin")) {
+                Enforcer.SenderConstraint constraint = Enforcer.SenderConstraint.OPTIONAL;
+                // Modifiers come first: admin, sender-constrained[=required|dpop]; the rest is the requirement.
+                while (!requirementText.isEmpty()) {
+                    String[] split = requirementText.split("\\s+", 2);
+                    String word = split[0];
+                    if (word.equals("admin")) {
+                        if (admin) {
+                            throw new IllegalArgumentException("admin given twice");
+                        }
+                        admin = true;
+                    } else if (isModifier(word)) {
+                        if (constraint != Enforcer.SenderConstraint.OPTIONAL) {
+                            throw new IllegalArgumentException(SENDER_CONSTRAINED + " given twice");
+                        }
+                        constraint = senderConstraint(word);
+                    } else {
+                        break;
+                    }
+                    requirementText = split.length > 1 ? split[1] : "";
+                }
+                if (requirementText.isEmpty()) {
+                    if (!admin) {
+                        throw new IllegalArgumentException("a rule is: METHODS PATH [MODIFIERS] REQUIREMENT");
+                    }
                     requirementText = Scope.ADMIN;
-                    admin = true;
-                } else if (requirementText.startsWith("admin ")) {
-                    requirementText = requirementText.substring("admin ".length());
-                    admin = true;
                 }
                 Requirement requirement = Requirement.parse(requirementText);
                 for (String word : requirementText.split("[\\s|]+")) {
-                    if (RESERVED.contains(word)) {
+                    if (RESERVED.contains(word) || isModifier(word)) {
                         // "GET /a x:read admin" would otherwise mean a scope named "admin": never what was meant.
-                        throw new IllegalArgumentException("'" + word + "' is a keyword, not a scope: a requirement"
-                                + " is public, authenticated, or [admin] scopes");
+                        throw new IllegalArgumentException(UntrustedText.quote(word) + " is a keyword, not a scope:"
+                                + " a rule is METHODS PATH [admin] [" + SENDER_CONSTRAINED + "[=dpop]] REQUIREMENT");
                     }
                 }
                 if (admin && requirement.kind() != Requirement.Kind.SCOPES) {
                     throw new IllegalArgumentException("an admin rule needs scopes, not " + requirement);
                 }
-                return add(words[0], words[1], requirement, admin, source);
+                if (constraint != Enforcer.SenderConstraint.OPTIONAL && requirement.kind() == Requirement.Kind.PUBLIC) {
+                    throw new IllegalArgumentException("a public rule looks at no token, so it cannot be "
+                            + SENDER_CONSTRAINED);
+                }
+                return add(words[0], words[1], requirement, admin, constraint, source);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
             }
         }
 
+        /**
+         * Whether a policy-file word is a rule modifier rather than a scope: anything written {@code name=value}, and
+         * a word without {@code :} that starts with {@code sender}, so that a misspelt modifier
+         * ({@code sender-constraint}) fails start-up naming it instead of becoming a required scope no token holds.
+         */
+        private static boolean isModifier(String word) {
+            return word.indexOf('=') > 0 || (word.startsWith("sender") && word.indexOf(':') < 0);
+        }
+
+        private static Enforcer.SenderConstraint senderConstraint(String word) {
+            switch (word) {
+                case SENDER_CONSTRAINED, SENDER_CONSTRAINED + "=required":
+                    return Enforcer.SenderConstraint.REQUIRED;
+                case SENDER_CONSTRAINED + "=dpop":
+                    return Enforcer.SenderConstraint.DPOP;
+                default:
+                    break;
+            }
+            if (word.startsWith(SENDER_CONSTRAINED + "=")) {
+                throw new IllegalArgumentException(SENDER_CONSTRAINED + " takes required or dpop, not "
+                        + UntrustedText.quote(word.substring(SENDER_CONSTRAINED.length() + 1)));
+            }
+            throw new IllegalArgumentException("unknown rule modifier " + UntrustedText.quote(word)
+                    + " (modifiers: admin, " + SENDER_CONSTRAINED + ", " + SENDER_CONSTRAINED + "=dpop)");
+        }
+
         private Builder add(String methods, String pattern, Requirement requirement, boolean admin, String source) {
+            return add(methods, pattern, requirement, admin, Enforcer.SenderConstraint.OPTIONAL, source);
+        }
+
+        private Builder add(String methods, String pattern, Requirement requirement, boolean admin,
+                Enforcer.SenderConstraint senderConstraint, String source) {
             Objects.requireNonNull(methods, "methods");
             Objects.requireNonNull(pattern, "pattern");
             Objects.requireNonNull(requirement, "requirement");
@@ -249,7 +330,7 @@ public final class RoutePolicy {
                     set.add(method);
                 }
             }
-            rules.add(new Rule(set, any, path, requirement, admin, source, order++));
+            rules.add(new Rule(set, any, path, requirement, admin, senderConstraint, source, order++));
             return this;
         }
 

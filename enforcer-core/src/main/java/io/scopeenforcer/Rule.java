@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One route rule: methods, a path pattern and a requirement, optionally marked admin. Rules are made by
+ * One route rule: methods, a path pattern and a requirement, optionally marked admin or sender-constrained. Rules are made by
  * {@link RoutePolicy}; a matched rule is reported in {@link Decision.Allow} and in audit lines.
  * Immutable and thread-safe.
  */
@@ -17,16 +17,18 @@ public final class Rule {
     private final PathPattern pattern;
     private final Requirement requirement;
     private final boolean admin;
+    private final Enforcer.SenderConstraint senderConstraint;
     private final String source;
     private final int order;
 
     Rule(Set<String> methods, boolean anyMethod, PathPattern pattern, Requirement requirement, boolean admin,
-            String source, int order) {
+            Enforcer.SenderConstraint senderConstraint, String source, int order) {
         this.methods = Set.copyOf(methods);
         this.anyMethod = anyMethod;
         this.pattern = Objects.requireNonNull(pattern);
         this.requirement = Objects.requireNonNull(requirement);
         this.admin = admin;
+        this.senderConstraint = Objects.requireNonNull(senderConstraint);
         this.source = Objects.requireNonNull(source);
         this.order = order;
     }
@@ -54,6 +56,14 @@ public final class Rule {
     /** True for an admin rule, which {@code urn:opc:resource:consumer::all} never satisfies. */
     public boolean admin() {
         return admin;
+    }
+
+    /**
+     * Which tokens this rule itself requires to be sender-constrained (the policy's {@code sender-constrained}
+     * modifier); {@link Enforcer.SenderConstraint#OPTIONAL} when it adds nothing to the enforcer's setting.
+     */
+    public Enforcer.SenderConstraint senderConstraint() {
+        return senderConstraint;
     }
 
     /** Where the rule comes from, e.g. {@code policy.txt:12} or {@code management-api}. */
@@ -89,13 +99,17 @@ public final class Rule {
     public String toString() {
         String methodText = anyMethod ? "*" : String.join(",", HttpMethods.ALLOWED.stream()
                 .filter(methods::contains).toList());
-        String req;
+        String req = switch (senderConstraint) {
+            case OPTIONAL -> "";
+            case REQUIRED -> RoutePolicy.SENDER_CONSTRAINED + " ";
+            case DPOP -> RoutePolicy.SENDER_CONSTRAINED + "=dpop ";
+        };
         if (!admin) {
-            req = requirement.toString();
+            req += requirement.toString();
         } else if (requirement.toString().equals(Scope.ADMIN)) {
-            req = "admin";
+            req += "admin";
         } else {
-            req = "admin " + requirement;
+            req += "admin " + requirement;
         }
         return methodText + " " + pattern.text() + " " + req;
     }

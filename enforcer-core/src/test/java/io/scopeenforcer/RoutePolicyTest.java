@@ -135,7 +135,7 @@ class RoutePolicyTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', value = {
-        "GET /a                             | test.policy:1: a rule is: METHODS PATH REQUIREMENT",
+        "GET /a                             | test.policy:1: a rule is: METHODS PATH [MODIFIERS] REQUIREMENT",
         "FETCH /a public                    | test.policy:1: unknown method",
         "get /a public                      | test.policy:1: unknown method",
         "GET a public                       | test.policy:1: a path pattern starts with /",
@@ -266,5 +266,61 @@ class RoutePolicyTest {
             out.put(kv[0], kv[1]);
         }
         return out;
+    }
+
+    /** Good lines with the sender-constrained modifier: the rule as it reads back, its constraint and admin flag. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiterString = " => ", value = {
+        "GET /a sender-constrained a:read => GET /a sender-constrained a:read => REQUIRED => false",
+        "GET /a sender-constrained=required a:read => GET /a sender-constrained a:read => REQUIRED => false",
+        "GET /a sender-constrained=dpop a:read | b:read => GET /a sender-constrained=dpop a:read | b:read => DPOP => false",
+        "GET /a sender-constrained authenticated => GET /a sender-constrained authenticated => REQUIRED => false",
+        "* /a sender-constrained admin => * /a sender-constrained admin => REQUIRED => true",
+        "* /a admin sender-constrained=dpop => * /a sender-constrained=dpop admin => DPOP => true",
+        "* /a admin sender-constrained x:admin => * /a sender-constrained admin x:admin => REQUIRED => true",
+        "GET /a a:read => GET /a a:read => OPTIONAL => false",
+        "GET /a sender:read => GET /a sender:read => OPTIONAL => false",
+    })
+    void parseWhenSenderConstrainedModifierThenRuleCarriesIt(String line, String expected,
+            Enforcer.SenderConstraint constraint, boolean admin) {
+        Rule rule = RoutePolicy.parse(line, "test.policy").rules().get(0);
+        assertEquals(expected, rule.toString());
+        assertEquals(constraint, rule.senderConstraint());
+        assertEquals(admin, rule.admin());
+        assertEquals(rule.toString(), RoutePolicy.parse(rule.toString(), "again").rules().get(0).toString());
+    }
+
+    /** Bad modifier lines: start-up fails with exactly this message. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "GET /a sender-constraint a:read              | test.policy:1: unknown rule modifier 'sender-constraint' (modifiers: admin, sender-constrained, sender-constrained=dpop)",
+        "GET /a sender_constrained a:read             | test.policy:1: unknown rule modifier 'sender_constrained' (modifiers: admin, sender-constrained, sender-constrained=dpop)",
+        "GET /a strict=yes a:read                     | test.policy:1: unknown rule modifier 'strict=yes' (modifiers: admin, sender-constrained, sender-constrained=dpop)",
+        "GET /a sender-constrained=mtls a:read        | test.policy:1: sender-constrained takes required or dpop, not 'mtls'",
+        "GET /a sender-constrained=optional a:read    | test.policy:1: sender-constrained takes required or dpop, not 'optional'",
+        "GET /a sender-constrained sender-constrained=dpop a:read | test.policy:1: sender-constrained given twice",
+        "GET /a admin admin                           | test.policy:1: admin given twice",
+        "GET /a sender-constrained                    | test.policy:1: a rule is: METHODS PATH [MODIFIERS] REQUIREMENT",
+        "GET /a sender-constrained public             | test.policy:1: a public rule looks at no token, so it cannot be sender-constrained",
+        "GET /a a:read sender-constrained             | test.policy:1: 'sender-constrained' is a keyword, not a scope: a rule is METHODS PATH [admin] [sender-constrained[=dpop]] REQUIREMENT",
+        "GET /a a:read x=y                            | test.policy:1: 'x=y' is a keyword, not a scope: a rule is METHODS PATH [admin] [sender-constrained[=dpop]] REQUIREMENT",
+        "GET /a sender-constrained admin public       | test.policy:1: an admin rule needs scopes, not public",
+    })
+    void parseWhenModifierBadThenFailsNamingIt(String line, String message) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class,
+                () -> RoutePolicy.parse(line, "test.policy")).getMessage());
+    }
+
+    @Test
+    void senderConstrainedRuleWhenBuiltInCodeThenAsTheModifier() {
+        RoutePolicy policy = RoutePolicy.newBuilder().senderConstrainedRule("GET", "/a", Requirement.parse("a:read"),
+                Enforcer.SenderConstraint.DPOP).build();
+        assertEquals("GET /a sender-constrained=dpop a:read", policy.rules().get(0).toString());
+        assertEquals("a sender-constrained rule needs REQUIRED or DPOP", assertThrows(IllegalArgumentException.class,
+                () -> RoutePolicy.newBuilder().senderConstrainedRule("GET", "/a", Requirement.parse("a:read"),
+                        Enforcer.SenderConstraint.OPTIONAL)).getMessage());
+        assertEquals("a public rule looks at no token, so it cannot be sender-constrained",
+                assertThrows(IllegalArgumentException.class, () -> RoutePolicy.newBuilder().senderConstrainedRule(
+                        "GET", "/a", Requirement.publicAccess(), Enforcer.SenderConstraint.REQUIRED)).getMessage());
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineResourceRetriever extends DefaultResourceRetriever {
 
-    /** One daemon thread for every issuer: it only disconnects connections that overran. */
+    /** One daemon thread for every issuer, JWKS fetches and introspection calls: it only disconnects connections that overran. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
     private final long deadlineMillis;
@@ -51,13 +51,21 @@ final class DeadlineResourceRetriever extends DefaultResourceRetriever {
         HttpURLConnection connection = super.openConnection(url);
         // Unfollowed, a 3xx is a failed fetch (Nimbus refuses any status outside 2xx).
         connection.setInstanceFollowRedirects(followRedirects);
-        pending.set(WATCHDOG.schedule(connection::disconnect, deadlineMillis, TimeUnit.MILLISECONDS));
+        pending.set(disconnectAfter(connection, deadlineMillis));
         return connection;
+    }
+
+    /**
+     * Disconnects {@code connection} after {@code millis} unless the returned future is cancelled first: the
+     * deadline of one whole HTTP exchange (the introspection call's too).
+     */
+    static ScheduledFuture<?> disconnectAfter(HttpURLConnection connection, long millis) {
+        return WATCHDOG.schedule(connection::disconnect, millis, TimeUnit.MILLISECONDS);
     }
 
     private static ScheduledThreadPoolExecutor watchdog() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "scope-enforcer-jwks-deadline");
+            Thread t = new Thread(r, "scope-enforcer-http-deadline");
             t.setDaemon(true);
             return t;
         });

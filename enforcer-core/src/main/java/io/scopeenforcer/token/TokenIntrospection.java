@@ -11,12 +11,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One issuer's RFC 7662 token introspection endpoint, for opaque (non-JWT) access tokens: a {@code POST} of
  * {@code token} and {@code token_type_hint=access_token} (§2.1) with HTTP Basic client authentication (§2.1 requires
  * the protected resource to authenticate), answered by a JSON object whose {@code active} must be {@code true}
- * (§2.2). Connect and read timeouts and a size limit bound each call, as for a JWKS fetch. Neither the token nor the
+ * (§2.2). Connect and read timeouts, a deadline on the whole call (connect, request, status and body: an endpoint that
+ * drips its answer cannot hold a request thread past it) and a size limit bound each call, as for a JWKS fetch.
+ * Neither the token nor the
  * client secret is ever logged or put in an exception message. Thread-safe.
  */
 final class TokenIntrospection {
@@ -24,6 +27,8 @@ final class TokenIntrospection {
     static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 1_000;
     static final int DEFAULT_READ_TIMEOUT_MILLIS = 2_000;
     static final int SIZE_LIMIT = 64 * 1024;
+    /** The whole call's deadline: one connect timeout plus one read timeout, as a JWKS fetch's. */
+    static final int DEFAULT_DEADLINE_MILLIS = DEFAULT_CONNECT_TIMEOUT_MILLIS + DEFAULT_READ_TIMEOUT_MILLIS;
 
     private final URI endpoint;
     private final URL url;
@@ -57,6 +62,10 @@ final class TokenIntrospection {
      */
     Map<String, Object> introspect(String token) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        // Each read is bounded by the read timeout, the whole exchange by this: at the deadline the connection is
+        // disconnected, and the read under way (at most one read timeout more) or the next one fails like any other
+        // I/O failure (503, keys unavailable).
+        ScheduledFuture<?> deadline = DeadlineResourceRetriever.disconnectAfter(connection, DEFAULT_DEADLINE_MILLIS);
         try {
             connection.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(DEFAULT_READ_TIMEOUT_MILLIS);
@@ -88,6 +97,7 @@ final class TokenIntrospection {
                 return ClaimsJson.parse(received.toByteArray());
             }
         } finally {
+            deadline.cancel(false);
             connection.disconnect();
         }
     }

@@ -679,7 +679,8 @@ public final class TrustedIssuer {
          * issuer); an active answer is checked like a JWT's claims
          * ({@code exp} required, {@code aud} one of {@link #audiences}, {@code iss} this issuer when present, scopes
          * from {@code scope}). An endpoint that cannot be reached makes the token's verification fail as keys
-         * unavailable (503). Each call is bounded by 1 s connect and 2 s read timeouts and a 64 KiB answer.
+         * unavailable (503). Each call is bounded by 1 s connect and 2 s read timeouts, a 3 s deadline on the whole
+         * call, and a 64 KiB answer.
          *
          * @param endpoint the introspection endpoint, {@code https} ({@code http} only on a loopback host)
          * @param clientId this resource server's client id at the issuer

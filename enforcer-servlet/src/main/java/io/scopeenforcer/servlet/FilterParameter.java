@@ -118,6 +118,18 @@ public enum FilterParameter {
     DPOP_REPLAY_CACHE_OUTAGE("dpop-replay-cache-outage", "fail-closed",
             "Redis down or slow: `fail-closed` answers DPoP requests 503 with `Retry-After`; `fail-open` accepts"
                     + " proofs WITHOUT replay protection (logs a warning once per outage)"),
+    /** DPoP server nonces. */
+    DPOP_NONCE("dpop-nonce", "off",
+            "`required`: every DPoP proof must carry a `nonce` this API issued (RFC 9449 §9); without one, or with an"
+                    + " unknown or stale one, 401 `use_dpop_nonce` and a fresh nonce in `DPoP-Nonce`"),
+    /** How long a DPoP nonce lasts. */
+    DPOP_NONCE_LIFETIME("dpop-nonce-lifetime", "300",
+            "seconds (or ISO-8601) a nonce is accepted: at least this, at most twice it; 1 s to 1 day"),
+    /** The key of DPoP nonces. */
+    DPOP_NONCE_SECRET("dpop-nonce-secret", "",
+            "the HMAC key of nonces, at least 32 bytes; unset, a random key of this instance. Several instances behind"
+                    + " one name need the same secret (and clocks that agree), or a nonce from one is refused by another;"
+                    + " never logged"),
     /** Only sender-constrained tokens. */
     SENDER_CONSTRAINED("sender-constrained", "optional",
             "`required` accepts only tokens bound by `cnf` to a DPoP key or a TLS client certificate, `dpop` only"

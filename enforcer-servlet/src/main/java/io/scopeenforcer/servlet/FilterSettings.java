@@ -4,6 +4,7 @@ import io.scopeenforcer.DpopSettings;
 import io.scopeenforcer.Enforcer;
 import io.scopeenforcer.RoutePolicy;
 import io.scopeenforcer.ReplayCache;
+import io.scopeenforcer.Rule;
 import io.scopeenforcer.internal.UntrustedText;
 import io.scopeenforcer.internal.EngineAccess;
 import io.scopeenforcer.internal.Settings;
@@ -19,6 +20,9 @@ import static io.scopeenforcer.servlet.FilterParameter.CHALLENGE_REALM;
 import static io.scopeenforcer.servlet.FilterParameter.CLIENT_CERTIFICATE_HEADER;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_ALGORITHMS;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_NONCE;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_NONCE_LIFETIME;
+import static io.scopeenforcer.servlet.FilterParameter.DPOP_NONCE_SECRET;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_ORIGIN;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_PROOF_WINDOW;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE;
@@ -274,6 +278,7 @@ final class FilterSettings {
             ifSet(get, DPOP_ALGORITHMS, v -> dpop.algorithms(list(v)));
             ifSet(get, DPOP_PROOF_WINDOW, v -> dpop.proofWindow(duration(v)));
             ifSet(get, DPOP_REPLAY_CACHE_MAX_ENTRIES, v -> dpop.replayCacheMaxEntries(number(v)));
+            dpopNonces(get, dpop);
             replayStore = replayStore(get);
             if (replayStore != null) {
                 ReplayCache shared = replayStore;
@@ -281,8 +286,15 @@ final class FilterSettings {
             }
             engine.dpop(build(DPOP_ORIGIN, dpop::build));
         } else {
+            for (Rule rule : policy.rules()) {
+                if (rule.senderConstraint() == Enforcer.SenderConstraint.DPOP) {
+                    throw new BadParameter(POLICY.parameterName(), rule.source()
+                            + ": sender-constrained=dpop needs dpop-origin (DPoP is off)", null);
+                }
+            }
             for (FilterParameter p : List.of(DPOP_ALGORITHMS, DPOP_PROOF_WINDOW, DPOP_REPLAY_CACHE_MAX_ENTRIES,
-                    DPOP_REPLAY_CACHE, DPOP_REPLAY_CACHE_TIMEOUT, DPOP_REPLAY_CACHE_OUTAGE)) {
+                    DPOP_REPLAY_CACHE, DPOP_REPLAY_CACHE_TIMEOUT, DPOP_REPLAY_CACHE_OUTAGE, DPOP_NONCE,
+                    DPOP_NONCE_LIFETIME, DPOP_NONCE_SECRET)) {
                 if (get.apply(p) != null) {
                     throw new BadParameter(p.parameterName(), "needs dpop-origin (DPoP is off)", null);
                 }
@@ -501,6 +513,35 @@ final class FilterSettings {
     }
 
     /** Hands a set parameter to {@code setter}, naming the parameter in any complaint. */
+    /**
+     * {@code dpop-nonce}, its lifetime and secret. The secret's characters are its key (UTF-8); a message about it
+     * never holds it.
+     */
+    private static void dpopNonces(Function<FilterParameter, String> get, DpopSettings.Builder dpop) {
+        String mode = get.apply(DPOP_NONCE);
+        boolean required = mode != null && switch (mode.toLowerCase(Locale.ROOT)) {
+            case "required" -> true;
+            case "off" -> false;
+            default -> throw new BadParameter(DPOP_NONCE.parameterName(),
+                    "not off or required: " + UntrustedText.quote(mode), null);
+        };
+        if (!required) {
+            for (FilterParameter p : List.of(DPOP_NONCE_LIFETIME, DPOP_NONCE_SECRET)) {
+                if (get.apply(p) != null) {
+                    throw new BadParameter(p.parameterName(), "needs dpop-nonce=required", null);
+                }
+            }
+            return;
+        }
+        String lifetime = get.apply(DPOP_NONCE_LIFETIME);
+        apply(DPOP_NONCE_LIFETIME, () -> dpop.requireNonce(lifetime == null ? DpopSettings.DEFAULT_NONCE_LIFETIME
+                : duration(lifetime)));
+        String secret = get.apply(DPOP_NONCE_SECRET);
+        if (secret != null) {
+            apply(DPOP_NONCE_SECRET, () -> dpop.nonceSecret(secret.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     /**
      * The Redis replay cache {@code dpop-replay-cache} names, or null for {@code memory}. Lettuce is optional: its
      * absence is a clear start-up error, and {@link RedisReplayCache} is loaded only here.

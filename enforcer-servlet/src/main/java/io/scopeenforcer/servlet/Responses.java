@@ -12,6 +12,9 @@ import java.util.List;
  */
 final class Responses {
 
+    /** The response header of a server nonce for the client's next DPoP proof (RFC 9449 §8.1). */
+    static final String DPOP_NONCE = "DPoP-Nonce";
+
     private final String challengePrefix;
     /** The bare {@code DPoP} challenge (RFC 9449 §7.1), or null when DPoP is off. */
     private final String dpopPrefix;
@@ -72,7 +75,8 @@ final class Responses {
         if (deny.reason() == Decision.Reason.MISSING_TOKEN) {
             return bearerAccepted ? List.of(challengePrefix, dpopPrefix) : List.of(dpopPrefix);
         }
-        boolean inDpop = dpopScheme || deny.reason() == Decision.Reason.INVALID_DPOP_PROOF || !bearerAccepted;
+        boolean inDpop = dpopScheme || deny.reason() == Decision.Reason.INVALID_DPOP_PROOF
+                || deny.reason() == Decision.Reason.USE_DPOP_NONCE || !bearerAccepted;
         String withError = inDpop ? challenge(deny, dpopPrefix) : bearer;
         if (deny.status() != 401) {
             return List.of(withError); // 400, 403: the error in the challenge of the scheme the request used
@@ -129,6 +133,9 @@ final class Responses {
         }
         if (deny.retryAfterSeconds() > 0) {
             response.setHeader("Retry-After", Long.toString(deny.retryAfterSeconds()));
+        }
+        if (deny.dpopNonce() != null) {
+            response.setHeader(DPOP_NONCE, deny.dpopNonce());
         }
         response.setHeader("Cache-Control", "no-store");
         byte[] body = problem(deny).getBytes(StandardCharsets.UTF_8);

@@ -208,6 +208,9 @@ public final class ScopeEnforcementFilter implements Filter {
         request.setAttribute(DECISION_ATTRIBUTE, decision);
         if (decision instanceof Decision.Allow allow) {
             allowed.increment();
+            if (allow.dpopNonce() != null) {
+                response.setHeader(Responses.DPOP_NONCE, allow.dpopNonce());
+            }
             chain.doFilter(new EnforcedRequest(request, allow.token()), response);
             return;
         }

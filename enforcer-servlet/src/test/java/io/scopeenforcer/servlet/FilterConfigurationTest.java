@@ -159,7 +159,34 @@ class FilterConfigurationTest {
                     p.put("dpop-origin", "https://api.example.test");
                     p.put("dpop-replay-cache-max-entries", "0");
                 }, "dpop-replay-cache-max-entries"),
+                bad("dpop-nonce unknown", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-nonce", "sometimes");
+                }, "parameter dpop-nonce: not off or required: 'sometimes'"),
+                bad("dpop-nonce without dpop-origin", p -> p.put("dpop-nonce", "required"),
+                        "parameter dpop-nonce: needs dpop-origin (DPoP is off)"),
+                bad("dpop-nonce-lifetime without dpop-nonce", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-nonce-lifetime", "60");
+                }, "parameter dpop-nonce-lifetime: needs dpop-nonce=required"),
+                bad("dpop-nonce-lifetime zero", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-nonce", "required");
+                    p.put("dpop-nonce-lifetime", "0");
+                }, "parameter dpop-nonce-lifetime: the nonce lifetime must be between 1 second and 1 day, got PT0S"),
+                // The message gives the length, never the secret.
+                bad("dpop-nonce-secret too short", p -> {
+                    p.put("dpop-origin", "https://api.example.test");
+                    p.put("dpop-nonce", "required");
+                    p.put("dpop-nonce-secret", "short-secret-xyz");
+                }, "parameter dpop-nonce-secret: nonceSecret must be at least 32 bytes, got 16"),
                 bad("sender-constrained unknown", p -> p.put("sender-constrained", "always"), "sender-constrained"),
+                bad("a sender-constrained=dpop rule without dpop-origin", p -> p.put("policy", file("dpop-rule.txt",
+                        "GET /me authenticated\nGET /keys sender-constrained=dpop authenticated\n").toString()),
+                        "parameter policy: dpop-rule.txt:2: sender-constrained=dpop needs dpop-origin (DPoP is off)"),
+                bad("a misspelt rule modifier", p -> p.put("policy", file("typo-rule.txt",
+                        "GET /keys sender-constraint a:read\n").toString()),
+                        "typo-rule.txt:1: unknown rule modifier 'sender-constraint'"),
                 bad("sender-constrained dpop without dpop-origin", p -> p.put("sender-constrained", "dpop"),
                         "senderConstraint DPOP needs dpop settings"),
                 bad("client-certificate-header not a name", p -> p.put("client-certificate-header", "X Cert"),

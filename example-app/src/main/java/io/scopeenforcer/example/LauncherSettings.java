@@ -68,6 +68,7 @@ final class LauncherSettings implements ServletContainerInitializer {
         if (devIssuer == null) {
             ServletRegistration.Dynamic off = context.addServlet("dev-issuer-off", new DevIssuerOffServlet());
             off.addMapping(TokenEndpoint.PATH, IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
+                    IssuerMetadataServlet.OPENID_CONFIGURATION_PATH,
                     AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH, AuthorizationEndpoint.CONSENT_PATH,
                     DemoServlet.PATH, DemoServlet.CALLBACK_PATH, IntrospectionEndpoint.PATH);
         } else {
@@ -75,7 +76,8 @@ final class LauncherSettings implements ServletContainerInitializer {
                     .addMapping(IntrospectionEndpoint.PATH);
             context.addServlet("dev-token-endpoint", new TokenEndpoint(devIssuer)).addMapping(TokenEndpoint.PATH);
             context.addServlet("dev-issuer-documents", new IssuerMetadataServlet(devIssuer))
-                    .addMapping(IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH);
+                    .addMapping(IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
+                            IssuerMetadataServlet.OPENID_CONFIGURATION_PATH);
             context.addServlet("dev-authorization-endpoint", new AuthorizationEndpoint(devIssuer))
                     .addMapping(AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH,
                             AuthorizationEndpoint.CONSENT_PATH);

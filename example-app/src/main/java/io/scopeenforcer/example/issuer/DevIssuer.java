@@ -73,6 +73,7 @@ public final class DevIssuer {
     private final Negotiator negotiator;
     private final String jwksJson;
     private final String metadataJson;
+    private final String openidConfigurationJson;
     private final CodeFlow codeFlow;
     /** The token endpoint's proof check: its origin is the issuer's, its replay cache this issuer's own. */
     private final DpopSettings dpop;
@@ -187,8 +188,9 @@ public final class DevIssuer {
         this.jwksJson = JSONObjectUtils.toJSONString(new JWKSet(key.toPublicJWK()).toJSONObject(true));
         this.dpop = DpopSettings.newBuilder().origin(issuer).clock(clock).build();
         this.mtlsClientThumbprint = mtlsClientThumbprint;
-        this.metadataJson = JSONObjectUtils.toJSONString(metadata(issuer, dpop.algorithms(),
-                mtlsClientThumbprint != null));
+        Map<String, Object> metadata = metadata(issuer, dpop.algorithms(), mtlsClientThumbprint != null);
+        this.metadataJson = JSONObjectUtils.toJSONString(metadata);
+        this.openidConfigurationJson = JSONObjectUtils.toJSONString(openidConfiguration(metadata));
         this.codeFlow = new CodeFlow(this, clock);
     }
 
@@ -237,6 +239,18 @@ public final class DevIssuer {
     /** RFC 8414 authorization-server metadata ({@code /.well-known/oauth-authorization-server}). */
     String metadataJson() {
         return metadataJson;
+    }
+
+    /**
+     * The same metadata in the OpenID Connect Discovery 1.0 place ({@code /.well-known/openid-configuration}), for
+     * clients and resource servers that look there first. This issuer issues no ID tokens, so the document names no
+     * {@code id_token} response type, no {@code openid} scope, no {@code userinfo_endpoint} and, though OpenID
+     * Discovery §3 requires it, no {@code id_token_signing_alg_values_supported}: a relying party that needs ID
+     * tokens should refuse it rather than be told of ID tokens that never come. It adds the
+     * {@code subject_types_supported} OpenID Discovery requires: {@code public}, one {@code sub} for every client.
+     */
+    String openidConfigurationJson() {
+        return openidConfigurationJson;
     }
 
     /**
@@ -487,12 +501,19 @@ public final class DevIssuer {
         }
     }
 
+    private static Map<String, Object> openidConfiguration(Map<String, Object> metadata) {
+        Map<String, Object> m = new LinkedHashMap<>(metadata);
+        m.put("subject_types_supported", List.of("public"));
+        return m;
+    }
+
     private static Map<String, Object> metadata(String issuer, List<String> dpopAlgorithms, boolean tls) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + TokenEndpoint.PATH);
         m.put("jwks_uri", issuer + IssuerMetadataServlet.JWKS_PATH);
         m.put("authorization_endpoint", issuer + AuthorizationEndpoint.PATH);
+        m.put("introspection_endpoint", issuer + IntrospectionEndpoint.PATH);
         m.put("grant_types_supported", List.of("client_credentials", "refresh_token", "authorization_code"));
         // "none": the public paas-cli sends its client_id only; PKCE binds its code to it (RFC 7636).
         // self_signed_tls_client_auth (RFC 8705 §2.2): mtls-client, with --tls only.
