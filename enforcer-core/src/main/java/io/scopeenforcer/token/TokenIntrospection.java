@@ -66,6 +66,7 @@ final class TokenIntrospection {
         // disconnected, and the read under way (at most one read timeout more) or the next one fails like any other
         // I/O failure (503, keys unavailable).
         ScheduledFuture<?> deadline = DeadlineResourceRetriever.disconnectAfter(connection, DEFAULT_DEADLINE_MILLIS);
+        long deadlineNanos = System.nanoTime() + DEFAULT_DEADLINE_MILLIS * 1_000_000L;
         try {
             connection.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(DEFAULT_READ_TIMEOUT_MILLIS);
@@ -89,6 +90,11 @@ final class TokenIntrospection {
                 ByteArrayOutputStream received = new ByteArrayOutputStream();
                 byte[] buffer = new byte[4096];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    // Checked here too: on JDK 25 the disconnect does not end a chunked read that keeps receiving.
+                    if (System.nanoTime() - deadlineNanos > 0) {
+                        throw new IOException("introspection answer not complete within " + DEFAULT_DEADLINE_MILLIS
+                                + " ms");
+                    }
                     if (received.size() + n > SIZE_LIMIT) {
                         throw new IOException("introspection answer exceeds " + SIZE_LIMIT + " bytes");
                     }
