@@ -89,8 +89,8 @@ public final class ExampleApp {
     }
 
     /**
-     * Starts the app in this JVM; tests use {@code --port=0}. The server stops at JVM shutdown or on
-     * {@link Running#close()}.
+     * Starts the app in this JVM; tests use {@code --port=0}. The server stops on {@link Running#close()}, or at JVM
+     * shutdown (Ctrl-C, SIGTERM), which runs the same close in one shutdown hook.
      *
      * @param args the command line, {@code --name=value} only
      * @return the running app
@@ -103,8 +103,8 @@ public final class ExampleApp {
         Server server = new Server();
         // Before any context: a request line or header the parser refuses gets problem+json, not HTML.
         server.setErrorHandler(new ProblemErrorHandler.ForServer());
-        // Ctrl-C and SIGTERM run the JVM's shutdown hooks; this one stops Jetty gracefully.
-        server.setStopAtShutdown(true);
+        // No setStopAtShutdown(true): Jetty's hook would stop the server in parallel with the hook that deletes the
+        // --tls files; the app's one hook (Running) stops the server first, then deletes, then lets go of the jar.
         HttpConfiguration http = new HttpConfiguration();
         // No "Server: Jetty(12.x.y)": a version in every answer only helps whoever looks for a known bug.
         http.setSendServerVersion(false);
@@ -115,8 +115,6 @@ public final class ExampleApp {
             http.addCustomizer(new SecureRequestCustomizer());
             connector = new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), "http/1.1"),
                     new HttpConnectionFactory(http));
-            // Ctrl-C and SIGTERM: the demo key goes with the app (close() deletes it too).
-            Runtime.getRuntime().addShutdownHook(new Thread(tls::delete, "delete-demo-certificates"));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
@@ -167,12 +165,16 @@ public final class ExampleApp {
             }
         }
 
+        // Not ResourceFactory.of(webapp): that factory closes with the web app's stop, and in the fat jar closing it
+        // closes the jar's zip file system before WebInfConfiguration.deconfigure reads the base resource again: a
+        // ClosedFileSystemException cut every stop short (Jetty issue 13592). This one is closed after the stop.
+        ResourceFactory.Closeable resources = ResourceFactory.closeable();
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
         // Runs after web.xml is read and before the filter's init: the standard place for start-up settings.
         webapp.addServletContainerInitializer(new LauncherSettings(parameters, devIssuer));
         webapp.setErrorHandler(new ProblemErrorHandler.ForContext());
-        webapp.setBaseResource(ResourceFactory.of(webapp).newResource(webAppBase()));
+        webapp.setBaseResource(resources.newResource(webAppBase()));
         // WEB-INF has no classes or lib: the app's classes come from the class path, like the server's.
         webapp.setParentLoaderPriority(true);
         // Fail start() when the filter refuses its configuration, instead of serving 503 for ever.
@@ -182,6 +184,10 @@ public final class ExampleApp {
             server.start();
         } catch (Exception e) {
             stopQuietly(server);
+            resources.close();
+            if (tls != null) {
+                tls.delete();
+            }
             String configuration = configurationProblem(e);
             if (configuration != null) {
                 throw new IllegalArgumentException(configuration, e);
@@ -204,7 +210,10 @@ public final class ExampleApp {
                 }
             }
         }
-        return new Running(server, base, options, devIssuer, tls, effective, webapp.getServletContext());
+        Running running = new Running(server, base, options, devIssuer, tls, resources, effective,
+                webapp.getServletContext());
+        Runtime.getRuntime().addShutdownHook(running.shutdownHook);
+        return running;
     }
 
     /**
@@ -307,16 +316,21 @@ public final class ExampleApp {
         private final Options options;
         private final DevIssuer devIssuer;
         private final DemoTls tls;
+        private final ResourceFactory.Closeable resources;
         private final Map<String, String> parameters;
         private final ServletContext context;
+        /** Ctrl-C and SIGTERM: {@link #close()}, so the stop runs in one order however the app ends. */
+        private final Thread shutdownHook = new Thread(this::close, "example-app-stop");
+        private boolean closed;
 
         private Running(Server server, String base, Options options, DevIssuer devIssuer, DemoTls tls,
-                        Map<String, String> parameters, ServletContext context) {
+                        ResourceFactory.Closeable resources, Map<String, String> parameters, ServletContext context) {
             this.server = server;
             this.base = URI.create(base);
             this.options = options;
             this.devIssuer = devIssuer;
             this.tls = tls;
+            this.resources = resources;
             this.parameters = Map.copyOf(parameters);
             this.context = context;
         }
@@ -379,9 +393,24 @@ public final class ExampleApp {
             }
         }
 
-        /** Stops the server and waits for it; deletes the {@code --tls} files. */
+        /**
+         * Stops the server and waits for it, then deletes the {@code --tls} files and closes the web app's resources
+         * (the fat jar's zip file system), in that order: nothing reads a file or the jar after it is gone. Runs once;
+         * the JVM's shutdown hook calls it too, so a closed app leaves no hook behind.
+         */
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM is exiting and the hook is running or about to: it finds this app closed.
+                }
+            }
             try {
                 server.stop();
             } catch (Exception e) {
@@ -390,6 +419,7 @@ public final class ExampleApp {
                 if (tls != null) {
                     tls.delete();
                 }
+                resources.close();
             }
         }
 

@@ -5,6 +5,7 @@ import io.scopeenforcer.example.issuer.DemoServlet;
 import io.scopeenforcer.example.issuer.DevIssuer;
 import io.scopeenforcer.example.issuer.DevIssuerOffServlet;
 import io.scopeenforcer.example.issuer.IntrospectionEndpoint;
+import io.scopeenforcer.example.issuer.RevocationEndpoint;
 import io.scopeenforcer.example.issuer.IssuerMetadataServlet;
 import io.scopeenforcer.example.issuer.TokenEndpoint;
 import jakarta.servlet.FilterRegistration;
@@ -70,11 +71,13 @@ final class LauncherSettings implements ServletContainerInitializer {
             off.addMapping(TokenEndpoint.PATH, IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
                     IssuerMetadataServlet.OPENID_CONFIGURATION_PATH,
                     AuthorizationEndpoint.PATH, AuthorizationEndpoint.SIGNIN_PATH, AuthorizationEndpoint.CONSENT_PATH,
-                    DemoServlet.PATH, DemoServlet.CALLBACK_PATH, IntrospectionEndpoint.PATH);
+                    DemoServlet.PATH, DemoServlet.CALLBACK_PATH, IntrospectionEndpoint.PATH, RevocationEndpoint.PATH);
         } else {
             context.addServlet("dev-introspection-endpoint", new IntrospectionEndpoint(devIssuer))
                     .addMapping(IntrospectionEndpoint.PATH);
             context.addServlet("dev-token-endpoint", new TokenEndpoint(devIssuer)).addMapping(TokenEndpoint.PATH);
+            context.addServlet("dev-revocation-endpoint", new RevocationEndpoint(devIssuer))
+                    .addMapping(RevocationEndpoint.PATH);
             context.addServlet("dev-issuer-documents", new IssuerMetadataServlet(devIssuer))
                     .addMapping(IssuerMetadataServlet.JWKS_PATH, IssuerMetadataServlet.METADATA_PATH,
                             IssuerMetadataServlet.OPENID_CONFIGURATION_PATH);

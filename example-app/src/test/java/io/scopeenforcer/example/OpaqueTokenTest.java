@@ -8,6 +8,7 @@ import io.scopeenforcer.example.issuer.DemoClients;
 import io.scopeenforcer.example.issuer.IntrospectionEndpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,23 +28,45 @@ class OpaqueTokenTest {
         return (String) api.grant("legacy-reader", null).get("access_token");
     }
 
-    /** Method, path, then the status for legacy-reader's paas read token. */
+    /**
+     * Method, path, then the status and the challenge's {@code error} (null: none) for legacy-reader's opaque
+     * {@code urn:opc:resource:consumer:paas::read} token: {@code paas} reads open, nothing else does (docs:
+     * README "Routes").
+     */
     static Stream<Arguments> routes() {
         return Stream.of(
-                Arguments.of("GET", "/paas/analytics/reports", 200),
-                Arguments.of("GET", "/paas/stack/instances", 200),
-                Arguments.of("DELETE", "/paas/analytics/reports", 403));
+                Arguments.of("GET", "/paas/analytics/reports", 200, null),
+                Arguments.of("GET", "/paas/stack/instances", 200, null),
+                Arguments.of("HEAD", "/paas/stack/instances", 200, null),
+                Arguments.of("POST", "/paas/analytics/reports", 403, "insufficient_scope"),
+                Arguments.of("PUT", "/paas/stack/instances/i-1", 403, "insufficient_scope"),
+                Arguments.of("PATCH", "/paas/stack/instances/i-1", 403, "insufficient_scope"),
+                Arguments.of("DELETE", "/paas/analytics/reports", 403, "insufficient_scope"),
+                Arguments.of("GET", "/v1/tenants/acme/realms/prod/applications", 403, "insufficient_scope"),
+                Arguments.of("POST", "/v1/tenants/acme/realms/prod/applications", 403, "insufficient_scope"),
+                Arguments.of("GET", "/v1/tenants/acme", 403, "insufficient_scope"),
+                Arguments.of("GET", "/admin/v1/Users", 403, "insufficient_scope"),
+                Arguments.of("DELETE", "/admin/v1/Groups/g-1", 403, "insufficient_scope"));
     }
 
-    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}")
     @MethodSource("routes")
-    void requestWhenOpaqueTokenThenIntrospectedAndEnforced(String method, String path, int status) {
+    void requestWhenOpaqueTokenThenIntrospectedAndEnforced(String method, String path, int status, String error) {
         String token = opaqueToken();
         assertFalse(token.contains("."), "an opaque token, not a JWT");
 
-        HttpResponse<String> response = api.send(method, path, token, null);
+        HttpResponse<String> response = api.send(method, path, token,
+                List.of("POST", "PUT", "PATCH").contains(method) ? "{}" : null);
 
         assertEquals(status, response.statusCode(), response.body());
+        String challenge = Api.header(response, "WWW-Authenticate");
+        assertEquals(error, challenge == null ? null : errorOf(challenge), challenge);
+    }
+
+    /** The {@code error} attribute of a Bearer challenge, or null without one. */
+    private static String errorOf(String challenge) {
+        int at = challenge.indexOf("error=\"");
+        return at < 0 ? null : challenge.substring(at + 7, challenge.indexOf('"', at + 7));
     }
 
     @Test

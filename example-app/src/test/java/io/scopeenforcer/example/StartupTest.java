@@ -1,21 +1,27 @@
 package io.scopeenforcer.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -110,6 +116,85 @@ class StartupTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * SIGTERM to the app as {@code java -jar} runs it: the web app read from a jar (a zip file system, which Jetty
+     * once closed before its own stop had finished with it), and with {@code --tls} the owner-only directory of the
+     * demo certificates, which the one shutdown hook deletes after the server stopped.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("sigtermRuns")
+    void mainWhenSigtermThenStopsWithoutExceptionAndLeavesNoTlsFiles(List<String> args, @TempDir Path work)
+            throws Exception {
+        Path stderr = work.resolve("stderr.txt");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPathWithWebAppInJar(work), ExampleApp.class.getName()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            Path tlsDirectory = null;
+            for (String line = out.readLine(); line != null && !line.startsWith("Ctrl-C"); line = out.readLine()) {
+                if (line.startsWith("TLS files (deleted at stop): ")) {
+                    tlsDirectory = Path.of(line.substring("TLS files (deleted at stop): ".length()));
+                }
+            }
+            assertEquals(args.contains("--tls"), tlsDirectory != null && Files.isDirectory(tlsDirectory),
+                    "the TLS directory exists while the app runs, with --tls only");
+
+            process.destroy(); // SIGTERM on Linux and macOS
+
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stopped on SIGTERM");
+            String err = Files.readString(stderr, StandardCharsets.UTF_8);
+            assertFalse(err.contains("Exception"), err);
+            if (tlsDirectory != null) {
+                assertFalse(Files.exists(tlsDirectory), "deleted at stop: " + tlsDirectory);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    static Stream<Arguments> sigtermRuns() {
+        return Stream.of(
+                Arguments.of(List.of("--port=0")),
+                Arguments.of(List.of("--port=0", "--tls")));
+    }
+
+    /**
+     * This test's class path with the module's classes directory (the one holding {@code webapp/}) packed into a jar,
+     * so that Jetty serves the web app from a {@code jar:file:} base resource, as in the fat jar.
+     */
+    private static String classPathWithWebAppInJar(Path work) throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path classes = Path.of(entry);
+            if (!Files.isRegularFile(classes.resolve("webapp/WEB-INF/web.xml"))) {
+                entries.add(entry);
+                continue;
+            }
+            Path jar = work.resolve("example-app-classes.jar");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.walk(classes)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    boolean directory = Files.isDirectory(file);
+                    out.putNextEntry(new JarEntry(directory ? name + "/" : name));
+                    if (!directory) {
+                        Files.copy(file, out);
+                    }
+                    out.closeEntry();
+                }
+            }
+            entries.add(jar.toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     @Test

@@ -45,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * demo clients, scopes negotiated by {@link Negotiator} (docs/architecture.md §6), and rotating refresh tokens kept in memory.
  * It exists so the whole flow runs on one machine; a real deployment trusts a real issuer instead. Users
  * ({@link Directory}) get tokens through the authorization-code flow ({@link CodeFlow}, {@link AuthorizationEndpoint});
- * each original grant starts a refresh-token family, which a replayed refresh token or code revokes whole.
+ * each original grant starts a refresh-token family, which a replayed refresh token or code revokes whole. A client
+ * revokes one of its own refresh tokens or opaque access tokens at {@link RevocationEndpoint} (RFC 7009).
  *
  * <p>Sender-constrained tokens (RFC 7800 {@code cnf}): a token request with a valid DPoP proof gets a token bound to
  * the proof's key ({@code cnf.jkt}, {@code token_type: DPoP}, RFC 9449 §5), and {@code mtls-client}, which
@@ -316,6 +317,25 @@ public final class DevIssuer {
     }
 
     /**
+     * RFC 7009 §2.1: ends {@code token} when it is one of {@code client}'s opaque access tokens (introspection then
+     * answers {@code {"active":false}}) or refresh tokens. A token of another client is left alone (§2.1: the
+     * server must check that the token was issued to the client asking), and so are unknown tokens and JWT access
+     * tokens, which are self-contained and end at their {@code exp}; the endpoint answers 200 in every case (§2.2).
+     * Both kinds are looked up, so a {@code token_type_hint} is not needed.
+     */
+    void revoke(ClientRegistration client, String token) {
+        String handle = digest(token);
+        OpaqueToken opaque = opaqueTokens.get(handle);
+        if (opaque != null && client.clientId().equals(opaque.answer().get("client_id"))) {
+            opaqueTokens.remove(handle, opaque);
+        }
+        RefreshGrant grant = refreshTokens.get(handle);
+        if (grant != null && grant.clientId().equals(client.clientId())) {
+            refreshTokens.remove(handle, grant);
+        }
+    }
+
+    /**
      * The tokens of an {@code authorization_code} grant (RFC 6749 §4.1.4): an access token for {@code user}
      * ({@code sub}, {@code bi_t}, {@code bi_r} from the user) and, when the grant has {@code offline_access}, a
      * refresh token of the new family {@code family}, which {@link #revokeFamily} ends; bound as {@code binding} says.
@@ -514,12 +534,15 @@ public final class DevIssuer {
         m.put("jwks_uri", issuer + IssuerMetadataServlet.JWKS_PATH);
         m.put("authorization_endpoint", issuer + AuthorizationEndpoint.PATH);
         m.put("introspection_endpoint", issuer + IntrospectionEndpoint.PATH);
+        m.put("revocation_endpoint", issuer + RevocationEndpoint.PATH);
         m.put("grant_types_supported", List.of("client_credentials", "refresh_token", "authorization_code"));
         // "none": the public paas-cli sends its client_id only; PKCE binds its code to it (RFC 7636).
         // self_signed_tls_client_auth (RFC 8705 §2.2): mtls-client, with --tls only.
         m.put("token_endpoint_auth_methods_supported", tls
                 ? List.of("client_secret_basic", "client_secret_post", "none", "self_signed_tls_client_auth")
                 : List.of("client_secret_basic", "client_secret_post", "none"));
+        // RFC 8414 §2: the revocation endpoint authenticates clients as the token endpoint does.
+        m.put("revocation_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
         // S256 only: plain would put the verifier itself in the front channel (RFC 7636 §4.2, RFC 9700 §2.1.1).

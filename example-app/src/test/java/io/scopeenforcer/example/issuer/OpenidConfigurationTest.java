@@ -58,6 +58,7 @@ class OpenidConfigurationTest {
         assertEquals(issuer + "/.well-known/jwks.json", oidc.get("jwks_uri"));
         assertEquals(issuer + "/oauth2/v1/token", oidc.get("token_endpoint"));
         assertEquals(issuer + "/oauth2/v1/introspect", oidc.get("introspection_endpoint"));
+        assertEquals(issuer + "/oauth2/v1/revoke", oidc.get("revocation_endpoint"));
         assertEquals(issuer + "/oauth2/v1/authorize", oidc.get("authorization_endpoint"));
         assertEquals(List.of("public"), oidc.get("subject_types_supported"));
         assertEquals(List.of("code"), oidc.get("response_types_supported"));
