@@ -66,6 +66,8 @@ final class PathFirewall {
         // A segment holds a decoded "." or ".." only when its raw form is exactly that (an encoded "." is refused),
         // and is empty only when its raw form is: the segment checks can read the raw path.
         int segmentStart = 1;
+        int colon = -1; // the segment's first ':' and its String.hashCode(), for the route matcher
+        int hash = 0;
         boolean escaped = false;
         for (int i = 1; i < end; i++) {
             char c = raw.charAt(i);
@@ -74,12 +76,18 @@ final class PathFirewall {
                 if (problem != null) {
                     return problem;
                 }
-                out.add(segmentStart, i);
+                out.add(segmentStart, i, colon, hash);
                 if (out.count() > MAX_SEGMENTS) {
                     return "the path has too many segments";
                 }
                 segmentStart = i + 1;
+                colon = -1;
+                hash = 0;
                 continue;
+            }
+            hash = 31 * hash + c;
+            if (c == ':' && colon < 0) {
+                colon = i;
             }
             if (c == '%') {
                 if (i + 2 >= end) {
@@ -109,7 +117,7 @@ final class PathFirewall {
             return problem;
         }
         if (end > 1) {
-            out.add(segmentStart, end);
+            out.add(segmentStart, end, colon, hash);
         }
         if (out.count() > MAX_SEGMENTS) {
             return "the path has too many segments";

@@ -24,6 +24,8 @@ final class RequestPath {
     private final int[] starts = new int[PathFirewall.MAX_SEGMENTS + 1];
     private final int[] ends = new int[PathFirewall.MAX_SEGMENTS + 1];
     private final int[] colons = new int[PathFirewall.MAX_SEGMENTS + 1];
+    /** Per segment, {@link String#hashCode()} of its text: what the literal table of a route trie node is probed by. */
+    private final int[] hashes = new int[PathFirewall.MAX_SEGMENTS + 1];
     /** The variables captured by the last match, by variable order: a region of {@code path} each. */
     private final int[] capturedStarts = new int[PathFirewall.MAX_SEGMENTS + 1];
     private final int[] capturedEnds = new int[PathFirewall.MAX_SEGMENTS + 1];
@@ -59,9 +61,22 @@ final class RequestPath {
 
     /** Adds the segment {@code path[start, end)}. At most {@link PathFirewall#MAX_SEGMENTS} + 1 are ever added. */
     void add(int start, int end) {
+        int colon = -1;
+        for (int i = start; i < end && colon < 0; i++) {
+            colon = path.charAt(i) == ':' ? i : -1;
+        }
+        add(start, end, colon, hash(start, end));
+    }
+
+    /**
+     * {@link #add(int, int)} when the caller, reading the segment anyway, knows where its first {@code :} is (or -1)
+     * and its {@link String#hashCode()}.
+     */
+    void add(int start, int end, int colon, int hash) {
         starts[count] = start;
         ends[count] = end;
-        colons[count] = indexOf(':', start, end);
+        colons[count] = colon;
+        hashes[count] = hash;
         count++;
     }
 
@@ -84,6 +99,11 @@ final class RequestPath {
     /** Where the segment's first {@code :} is in {@link #path()}, or -1. */
     int colon(int segment) {
         return colons[segment];
+    }
+
+    /** {@link String#hashCode()} of the segment's text. */
+    int hash(int segment) {
+        return hashes[segment];
     }
 
     String segment(int i) {
@@ -120,17 +140,12 @@ final class RequestPath {
     }
 
     /** {@link String#hashCode()} of {@code path[start, end)}, without the substring. */
-    int hash(int start, int end) {
+    private int hash(int start, int end) {
         int h = 0;
         for (int i = start; i < end; i++) {
             h = 31 * h + path.charAt(i);
         }
         return h;
-    }
-
-    private int indexOf(char c, int start, int end) {
-        int at = path.indexOf(c, start);
-        return at >= 0 && at < end ? at : -1;
     }
 
     /**

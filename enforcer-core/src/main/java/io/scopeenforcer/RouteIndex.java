@@ -72,14 +72,15 @@ final class RouteIndex {
             }
         }
 
-        /** The literal child named {@code path[start, end)}, or null. */
-        Node literal(RequestPath path, int start, int end) {
+        /** The literal child named by segment {@code i} of {@code path}, or null. */
+        Node literal(RequestPath path, int i) {
             if (keys.length == 0) {
                 return null;
             }
-            int length = end - start;
+            int start = path.start(i);
+            int length = path.end(i) - start;
             int mask = keys.length - 1;
-            for (int slot = path.hash(start, end) & mask; ; slot = (slot + 1) & mask) {
+            for (int slot = path.hash(i) & mask; ; slot = (slot + 1) & mask) {
                 String key = keys[slot];
                 if (key == null) {
                     return null;
@@ -200,7 +201,7 @@ final class RouteIndex {
         }
         int start = path.start(i);
         int end = path.end(i);
-        Node literal = node.literal(path, start, end);
+        Node literal = node.literal(path, i);
         if (literal != null) {
             Entry found = search(literal, path, i + 1, depth);
             if (found != null) {

@@ -107,17 +107,19 @@ final class TokenCache {
     }
 
     /**
-     * Keeps a fresh verification: a valid token until {@code exp + skewMillis}, a permanent failure for the
-     * negative TTL, anything else not at all.
+     * Keeps a fresh verification: a valid token until {@code exp + skewMillis} or for {@code maxLifetimeMillis}
+     * (an introspection answer's own limit; {@code Long.MAX_VALUE} for none), whichever is first, and never past the
+     * max TTL; a permanent failure for the negative TTL; anything else not at all.
      *
      * @return the verification, with its entry when one was made
      */
-    Verification remember(TokenKey key, TokenResult result, long skewMillis) {
+    Verification remember(TokenKey key, TokenResult result, long skewMillis, long maxLifetimeMillis) {
         if (positive == null) {
             return Verification.uncached(result);
         }
         if (result instanceof TokenResult.Valid valid) {
-            long validUntil = saturatedAdd(valid.token().expiresAt().toEpochMilli(), skewMillis);
+            long validUntil = Math.min(saturatedAdd(valid.token().expiresAt().toEpochMilli(), skewMillis),
+                    saturatedAdd(clock.millis(), maxLifetimeMillis));
             CachedToken entry = new CachedToken(valid, validUntil);
             positive.put(key, entry);
             return entry;

@@ -143,12 +143,16 @@ public final class TokenVerifier {
         String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         TokenResult result = verifyUncached(token);
         long skew = result instanceof TokenResult.Valid valid ? clockSkewMillis(valid.token().issuer()) : 0;
+        // An active introspection answer is trusted for a while only (RFC 7662 §4): a revocation must show.
+        long lifetime = result instanceof TokenResult.Valid && !introspecting.isEmpty()
+                && CompactJws.shape(token, new int[2]) != CompactJws.Shape.JWS
+                ? introspecting.get(0).introspectionCacheTtlMillis() : Long.MAX_VALUE;
         TokenKey key = null;
         if (cache.enabled()) {
             // A key to keep, not the probe: over the header, unless that is much longer than the token.
             key = source.length() - (to - from) > MAX_KEPT_SLACK ? new TokenKey(token) : new TokenKey(source, from, to);
         }
-        return cache.remember(key, result, skew);
+        return cache.remember(key, result, skew, lifetime);
     }
 
     /** The clock skew of a verified token's issuer: a fixed one's, else that of the template its {@code iss} matches. */

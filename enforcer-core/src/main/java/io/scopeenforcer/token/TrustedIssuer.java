@@ -74,6 +74,8 @@ public final class TrustedIssuer {
             "HS256", "HS384", "HS512");
 
     static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    /** Default of {@link Builder#introspectionCacheTtl}, in seconds. */
+    static final int DEFAULT_INTROSPECTION_CACHE_SECONDS = 60;
     /** A larger skew would keep expired tokens alive for long; RFC 7519 speaks of "a few minutes". */
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     static final Duration DEFAULT_JWKS_CACHE_TTL = Duration.ofMinutes(5);
@@ -108,6 +110,7 @@ public final class TrustedIssuer {
     private final String realmClaim;
     /** Introspection of this issuer's opaque tokens; null when it has none. */
     private final TokenIntrospection introspection;
+    private final long introspectionCacheTtlMillis;
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
@@ -137,6 +140,11 @@ public final class TrustedIssuer {
         this.tenantClaim = b.tenantClaim;
         this.realmClaim = b.realmClaim;
         this.introspection = b.introspection;
+        if (b.introspectionCacheTtl != null && b.introspection == null) {
+            throw new IllegalStateException("issuer " + b.issuer + ": introspectionCacheTtl needs introspection");
+        }
+        this.introspectionCacheTtlMillis = (b.introspectionCacheTtl != null ? b.introspectionCacheTtl
+                : Duration.ofSeconds(DEFAULT_INTROSPECTION_CACHE_SECONDS)).toMillis();
         this.keys = Objects.requireNonNull(b.fetches, "fetches");
         this.concrete = b.concrete;
         this.configured = b.configured != null ? b.configured : b.issuer;
@@ -382,6 +390,11 @@ public final class TrustedIssuer {
         return introspection;
     }
 
+    /** How long an active introspection answer may be cached, at most ({@link Builder#introspectionCacheTtl}). */
+    long introspectionCacheTtlMillis() {
+        return introspectionCacheTtlMillis;
+    }
+
     /** An issuer template's concrete issuers; null for any other issuer. */
     ConcreteIssuers concrete() {
         return concrete;
@@ -454,6 +467,7 @@ public final class TrustedIssuer {
         String tenantClaim;
         String realmClaim;
         TokenIntrospection introspection;
+        Duration introspectionCacheTtl;
         /** Set by {@link #selector}: the key source's status. */
         KeyFetches fetches;
         /** Set by {@link #selector} of an issuer template. */
@@ -693,6 +707,27 @@ public final class TrustedIssuer {
             Objects.requireNonNull(endpoint, "introspection endpoint");
             Settings.once(introspection, "introspection");
             this.introspection = new TokenIntrospection(endpoint, clientId, clientSecret);
+            return self();
+        }
+
+        /**
+         * The longest an introspection answer is trusted without asking again: an active opaque token is cached until
+         * its {@code exp} or for this long, whichever is first (and never longer than the verifier's cache maximum
+         * TTL); default {@value #DEFAULT_INTROSPECTION_CACHE_SECONDS} s. Shorter makes a revocation at the issuer
+         * take effect sooner (RFC 7662 §4), at the cost of one more call to the endpoint per token and lifetime. An
+         * inactive answer is remembered for the verifier's negative-cache TTL (5 s by default).
+         *
+         * @throws IllegalArgumentException when not positive or over a day
+         * @throws IllegalStateException when already set
+         */
+        public B introspectionCacheTtl(Duration ttl) {
+            Objects.requireNonNull(ttl, "introspectionCacheTtl");
+            Settings.once(introspectionCacheTtl, "introspectionCacheTtl");
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("introspectionCacheTtl must be positive and at most one day, got "
+                        + ttl);
+            }
+            this.introspectionCacheTtl = ttl;
             return self();
         }
 

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scopeenforcer.testing.TestClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,6 +143,48 @@ class IntrospectionTest {
         } else {
             assertEquals(expected, failureOf(result));
         }
+    }
+
+    /**
+     * An active answer is trusted for {@code introspectionCacheTtl} at most (default 60 s), however far its {@code exp}
+     * is (300 s here): the endpoint is asked again after that, so a revocation shows. A JWT of the same verifier keeps
+     * its entry until its own {@code exp}. Setting (null: default), seconds later, whether the endpoint is asked again.
+     */
+    @ParameterizedTest(name = "introspectionCacheTtl {0}, {1} s later: asked again {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"  , 59, false", "  , 61, true", "PT10S, 9, false",
+        "PT10S, 11, true"})
+    void verifyWhenIntrospectedTokenCachedThenAskedAgainAfterTheIntrospectionCacheTtl(String ttl, int later,
+            boolean askedAgain) {
+        TestClock clock = TestClock.at(Instant.now());
+        TrustedIssuer.KeySetBuilder issuer = TrustedIssuer.jwkSet(ISSUER, IDP.publicJwkSet()).audience(AUDIENCE)
+                .introspection(endpoint, CLIENT, SECRET);
+        if (ttl != null) {
+            issuer.introspectionCacheTtl(Duration.parse(ttl));
+        }
+        TokenVerifier verifier = TokenVerifier.newBuilder().trust(issuer.build()).clock(clock).build();
+        String jwt = IDP.token().now(clock.instant()).expiresIn(Duration.ofMinutes(10)).sign();
+        assertTrue(verifier.verify(jwt) instanceof TokenResult.Valid);
+        assertTrue(verifier.verify("good-token") instanceof TokenResult.Valid);
+        int calls = CALLS.get();
+
+        clock.advance(Duration.ofSeconds(later));
+        assertTrue(verifier.verify("good-token") instanceof TokenResult.Valid);
+        assertEquals(askedAgain ? calls + 1 : calls, CALLS.get());
+        long hits = verifier.stats().hits();
+        assertTrue(verifier.verify(jwt) instanceof TokenResult.Valid);
+        assertEquals(hits + 1, verifier.stats().hits(), "the JWT's entry is not cut to the introspection lifetime");
+    }
+
+    @Test
+    void introspectionCacheTtlWhenOutOfRangeOrWithoutIntrospectionThenRefused() {
+        TrustedIssuer.KeySetBuilder issuer = TrustedIssuer.jwkSet(ISSUER, IDP.publicJwkSet()).audience(AUDIENCE);
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(1).plusSeconds(1)}) {
+            assertEquals("introspectionCacheTtl must be positive and at most one day, got " + bad,
+                    assertThrows(IllegalArgumentException.class, () -> issuer.introspectionCacheTtl(bad)).getMessage());
+        }
+        issuer.introspectionCacheTtl(Duration.ofSeconds(5));
+        assertEquals("issuer " + ISSUER + ": introspectionCacheTtl needs introspection",
+                assertThrows(IllegalStateException.class, issuer::build).getMessage());
     }
 
     @Test

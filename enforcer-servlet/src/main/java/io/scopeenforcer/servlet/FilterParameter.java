@@ -46,6 +46,10 @@ public enum FilterParameter {
     /** Client secret for introspection. */
     INTROSPECTION_CLIENT_SECRET("introspection-client-secret", "",
             "its client secret; never logged (prefer a system property or an issuers file outside the war)"),
+    /** Longest an introspection answer is trusted. */
+    INTROSPECTION_CACHE_TTL("introspection-cache-ttl", "PT60S",
+            "longest an active introspection answer is cached (never past the token's `exp` or `cache-max-ttl`):"
+                    + " how late a revocation at the issuer can show; inactive answers are remembered 5 s"),
     /** Accepted audiences. */
     AUDIENCE("audience", "required", "accepted audiences, comma-separated; the token's `aud` must contain one"),
     /** Accepted JWS algorithms. */

@@ -30,6 +30,7 @@ import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_MAX_ENT
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_OUTAGE;
 import static io.scopeenforcer.servlet.FilterParameter.DPOP_REPLAY_CACHE_TIMEOUT;
 import static io.scopeenforcer.servlet.FilterParameter.ISSUER;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CACHE_TTL;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_ENDPOINT;
@@ -370,6 +371,9 @@ final class FilterSettings {
                         "needs introspection-client-id and introspection-client-secret (RFC 7662 §2.1)", null);
             }
             apply(INTROSPECTION_ENDPOINT, () -> trusted.introspection(httpUrl(introspection), clientId, clientSecret));
+            ifSet(get, INTROSPECTION_CACHE_TTL, v -> trusted.introspectionCacheTtl(duration(v)));
+        } else if (get.apply(INTROSPECTION_CACHE_TTL) != null) {
+            throw new BadParameter(INTROSPECTION_CACHE_TTL.parameterName(), "needs introspection-endpoint", null);
         }
         if (claimNames) {
             ifSet(get, SCOPE_CLAIMS, v -> trusted.scopeClaims(list(v)));

@@ -3,6 +3,7 @@ package io.scopeenforcer.servlet;
 import static io.scopeenforcer.servlet.FilterParameter.ALGORITHMS;
 import static io.scopeenforcer.servlet.FilterParameter.AUDIENCE;
 import static io.scopeenforcer.servlet.FilterParameter.CLOCK_SKEW;
+import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CACHE_TTL;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_ID;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_CLIENT_SECRET;
 import static io.scopeenforcer.servlet.FilterParameter.INTROSPECTION_ENDPOINT;
@@ -47,8 +48,8 @@ final class IssuersFile {
 
     /** The settings an entry may have, which the filter then refuses beside {@code issuers}. */
     static final List<FilterParameter> PER_ISSUER = List.of(ISSUER, JWKS_URI, JWKS_FILE, MAX_CONCRETE_ISSUERS,
-            INTROSPECTION_ENDPOINT,
-            INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET, AUDIENCE, ALGORITHMS, CLOCK_SKEW, STRICT_TOKEN_TYPE,
+            INTROSPECTION_ENDPOINT, INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET, INTROSPECTION_CACHE_TTL,
+            AUDIENCE, ALGORITHMS, CLOCK_SKEW, STRICT_TOKEN_TYPE,
             SIGNATURE_PROVIDER, SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);
     /** Per-issuer settings that the filter's own parameter still sets, as the default of every entry. */
     static final Set<FilterParameter> DEFAULTS = Set.of(SCOPE_CLAIMS, TENANT_CLAIM, REALM_CLAIM);

@@ -96,6 +96,14 @@ class FilterConfigurationTest {
                 }, "issuer"),
                 bad("introspection-client-id without an endpoint", p -> p.put("introspection-client-id", "rs"),
                         "introspection-client-id"),
+                bad("introspection-cache-ttl without an endpoint", p -> p.put("introspection-cache-ttl", "PT10S"),
+                        "introspection-cache-ttl"),
+                bad("introspection-cache-ttl zero", p -> {
+                    p.put("introspection-endpoint", "https://idp.example.test/introspect");
+                    p.put("introspection-client-id", "rs");
+                    p.put("introspection-client-secret", "rs-secret");
+                    p.put("introspection-cache-ttl", "PT0S");
+                }, "introspection-cache-ttl"),
                 bad("introspection-endpoint without credentials", p -> p.put("introspection-endpoint",
                         "https://idp.example.test/introspect"), "introspection-endpoint"),
                 bad("introspection-endpoint plain http off loopback", p -> {

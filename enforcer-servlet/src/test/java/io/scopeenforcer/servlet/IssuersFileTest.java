@@ -145,7 +145,8 @@ class IssuersFileTest {
                         "f.properties:1: unknown setting 'jwks_uri'; did you mean jwks-uri?"),
                 Arguments.of("issuer.a.policy=/x", "f.properties:1: unknown setting 'policy'; an issuer takes issuer,"
                         + " jwks-uri, jwks-file, max-concrete-issuers, introspection-endpoint, introspection-client-id,"
-                        + " introspection-client-secret, audience, algorithms, clock-skew, strict-token-type,"
+                        + " introspection-client-secret, introspection-cache-ttl, audience, algorithms, clock-skew,"
+                        + " strict-token-type,"
                         + " signature-provider, scope-claims, tenant-claim, realm-claim"),
                 Arguments.of("issuer.a.audience=", "f.properties:1: issuer.a.audience needs a value"),
                 Arguments.of("issuer.a.issuer=https://a.example.test\n\nissuer.a.issuer=https://b.example.test",

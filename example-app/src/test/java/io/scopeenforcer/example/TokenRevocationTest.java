@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The development issuer's RFC 7009 revocation endpoint, end to end: {@code legacy-reader}'s opaque token opens
  * {@code paas} reads until it is revoked, and then stops working within the filter's cache lifetime
- * ({@code cache-max-ttl}, set short here); the endpoint's refusals, and tokens it leaves alone.
+ * ({@code introspection-cache-ttl}, set short here); the endpoint's refusals, and tokens it leaves alone.
  */
 class TokenRevocationTest {
 
@@ -37,7 +37,7 @@ class TokenRevocationTest {
 
     @BeforeAll
     static void start() {
-        app = ExampleApp.start("--port=0", "--cache-max-ttl=" + CACHE_TTL);
+        app = ExampleApp.start("--port=0", "--introspection-cache-ttl=" + CACHE_TTL);
         api = new Api(app.baseUri());
     }
 
