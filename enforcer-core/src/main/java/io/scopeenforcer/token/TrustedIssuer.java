@@ -114,7 +114,7 @@ public final class TrustedIssuer {
     private final KeyFetches keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /** The JCA provider of signature checks, null for the JDK's. */
-    private final java.security.Provider signatureProvider;
+    private final SignatureProviders.Choice signatureProvider;
     /** An issuer template's concrete issuers; null for any other issuer. */
     private final ConcreteIssuers concrete;
     /** The issuer (or template) as configured: a concrete issuer's is its template's. */
@@ -374,7 +374,7 @@ public final class TrustedIssuer {
     public String toString() {
         return "TrustedIssuer[issuer=" + issuer + ", keys=" + keySource + ", audiences=" + audiences
                 + ", algorithms=" + algorithmNames + ", clockSkew=" + clockSkew + ", signatures="
-                + SignatureProviders.name(signatureProvider)
+                + signatureProvider
                 + (scopeClaims == null ? "" : ", scopeClaims=" + scopeClaims)
                 + (tenantClaim == null ? "" : ", tenantClaim=" + tenantClaim)
                 + (realmClaim == null ? "" : ", realmClaim=" + realmClaim)
@@ -614,9 +614,10 @@ public final class TrustedIssuer {
 
         /**
          * Which JCA provider checks this issuer's signatures: {@code auto} (the default: Amazon Corretto Crypto
-         * Provider when it is on the class path and healthy, else the JDK's), {@code jdk}, {@code accp}, or the
-         * name of an installed provider such as {@code BC}. The provider is used for signature verification only
-         * and is never installed globally. The filter parameter is {@code signature-provider}.
+         * Provider when it is on the class path and healthy; else BouncyCastle for ECDSA and EdDSA when it is on the
+         * class path, and the JDK for RSA; else the JDK's), {@code jdk}, {@code accp}, {@code bc}, or the name of an
+         * installed provider. The provider is used for signature verification only and is never installed globally.
+         * The filter parameter is {@code signature-provider}.
          *
          * @param choice the provider choice
          * @return this builder

@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Nimbus's verifier factory (HMAC, RSA, EC) plus {@link EdDsaVerifier}, all on one JCA provider (see
- * {@link SignatureProviders}; null for the JDK's). Immutable, thread-safe.
+ * Nimbus's verifier factory (HMAC, RSA, EC) plus {@link EdDsaVerifier}, on the JCA providers of a
+ * {@link SignatureProviders.Choice} (one for RSA and HMAC, one for the curves; null for the JDK's). Immutable,
+ * thread-safe.
  *
  * <p>{@link #verify} checks RSA and ECDSA signatures with the JCA directly, as Nimbus's {@code RSASSAVerifier} and
  * {@code ECDSAVerifier} do (the same {@code Signature} algorithms, the same ECDSA signature checks and DER
@@ -48,7 +49,8 @@ final class VerifierFactory implements JWSVerifierFactory {
     private final DefaultJWSVerifierFactory nimbus = new DefaultJWSVerifierFactory();
     private final Set<JWSAlgorithm> algorithms;
 
-    private final Provider provider;
+    private final Provider rsaProvider;
+    private final Provider curveProvider;
     /**
      * Per thread, by provider ({@link #JDK} for the JDK's), one {@code Signature} per {@link #REUSED} algorithm.
      * Shared by every factory, so that issuers made from a template (one factory each) add no thread-locals.
@@ -56,10 +58,12 @@ final class VerifierFactory implements JWSVerifierFactory {
     private static final PerThread<Map<Object, Signature[]>> SIGNATURES = PerThread.of(IdentityHashMap::new);
     private static final Object JDK = new Object();
 
-    VerifierFactory(Provider provider) {
-        this.provider = provider;
-        // Nimbus copies the factory's provider into each verifier it makes: set once, used for every signature.
-        nimbus.getJCAContext().setProvider(provider);
+    VerifierFactory(SignatureProviders.Choice providers) {
+        this.rsaProvider = providers.rsa();
+        this.curveProvider = providers.curves();
+        // Nimbus copies the factory's provider into each verifier it makes (HMAC here; RSA and EC are checked
+        // below): set once.
+        nimbus.getJCAContext().setProvider(rsaProvider);
         Set<JWSAlgorithm> all = new HashSet<>(nimbus.supportedJWSAlgorithms());
         all.addAll(EdDsaVerifier.ALGORITHMS);
         this.algorithms = Set.copyOf(all);
@@ -71,7 +75,7 @@ final class VerifierFactory implements JWSVerifierFactory {
             if (!(key instanceof EdECPublicKey)) {
                 throw new KeyTypeException(EdECPublicKey.class);
             }
-            return new EdDsaVerifier((EdECPublicKey) key, provider);
+            return new EdDsaVerifier((EdECPublicKey) key, curveProvider);
         }
         return nimbus.createJWSVerifier(header, key);
     }
@@ -110,6 +114,7 @@ final class VerifierFactory implements JWSVerifierFactory {
                 return false;
             }
         }
+        Provider provider = rsa ? rsaProvider : curveProvider;
         int slot = REUSED.indexOf(alg);
         Signature[] kept = slot < 0 ? null : SIGNATURES.get()
                 .computeIfAbsent(provider == null ? JDK : provider, p -> new Signature[REUSED.size()]);

@@ -101,6 +101,11 @@ class IntrospectionTest {
                 + "\"exp\":" + exp + "}");
         ANSWERS.put("broken-token", "HTTP 500");
         ANSWERS.put("html-token", "<html>");
+        // Over the 64 KiB limit: refused as unreachable, not parsed.
+        ANSWERS.put("huge-token", "{\"active\":true,\"aud\":\"" + AUDIENCE + "\",\"exp\":" + exp + ",\"pad\":\""
+                + "x".repeat(70 * 1024) + "\"}");
+        ANSWERS.put("soon-token", "{\"active\":true,\"aud\":\"" + AUDIENCE + "\",\"client_id\":\"c\",\"exp\":"
+                + (System.currentTimeMillis() / 1000 + 30) + "}");
     }
 
     @AfterAll
@@ -127,7 +132,8 @@ class IntrospectionTest {
                 Arguments.of("expired-token", TokenFailure.EXPIRED),
                 Arguments.of("no-exp-token", TokenFailure.MALFORMED),
                 Arguments.of("broken-token", TokenFailure.KEYS_UNAVAILABLE),
-                Arguments.of("html-token", TokenFailure.KEYS_UNAVAILABLE));
+                Arguments.of("html-token", TokenFailure.KEYS_UNAVAILABLE),
+                Arguments.of("huge-token", TokenFailure.KEYS_UNAVAILABLE));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -173,6 +179,31 @@ class IntrospectionTest {
         long hits = verifier.stats().hits();
         assertTrue(verifier.verify(jwt) instanceof TokenResult.Valid);
         assertEquals(hits + 1, verifier.stats().hits(), "the JWT's entry is not cut to the introspection lifetime");
+    }
+
+    /** An answer whose {@code exp} comes before the cache lifetime is cached until its {@code exp} only (RFC 7662 §2.2). */
+    @Test
+    void verifyWhenIntrospectedTokenExpiresBeforeTheCacheTtlThenItsEntryEndsAtExp() {
+        TestClock clock = TestClock.at(Instant.now());
+        TokenVerifier verifier = TokenVerifier.newBuilder().clock(clock).trust(TrustedIssuer.jwkSet(ISSUER,
+                IDP.publicJwkSet()).audience(AUDIENCE).introspection(endpoint, CLIENT, SECRET)
+                .introspectionCacheTtl(Duration.ofMinutes(5)).build()).build();
+        assertTrue(verifier.verify("soon-token") instanceof TokenResult.Valid);
+        int calls = CALLS.get();
+        clock.advance(Duration.ofSeconds(20));
+        assertTrue(verifier.verify("soon-token") instanceof TokenResult.Valid);
+        assertEquals(calls, CALLS.get(), "cached before its exp");
+        clock.advance(Duration.ofSeconds(75)); // past exp and its 60 s skew, well within the 5 min lifetime
+        assertEquals(TokenFailure.EXPIRED, failureOf(verifier.verify("soon-token")));
+    }
+
+    /** An endpoint nobody listens on: 503 (keys unavailable), not the client's fault. */
+    @Test
+    void verifyWhenIntrospectionEndpointDownThenKeysUnavailable() {
+        TokenVerifier verifier = TokenVerifier.newBuilder().cacheMaxEntries(0).trust(TrustedIssuer.jwkSet(ISSUER,
+                IDP.publicJwkSet()).audience(AUDIENCE).introspection(URI.create("http://127.0.0.1:1/introspect"),
+                CLIENT, SECRET).build()).build();
+        assertEquals(TokenFailure.KEYS_UNAVAILABLE, failureOf(verifier.verify("good-token")));
     }
 
     @Test

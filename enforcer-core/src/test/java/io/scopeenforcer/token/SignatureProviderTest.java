@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The signature provider choice: {@code auto} takes Amazon Corretto Crypto Provider when it is on the class path
- * (it is, in these tests), {@code jdk} the JDK's, and both decide every token alike; the provider is never
- * installed globally.
+ * (it is, in these tests), {@code bc} BouncyCastle, {@code jdk} the JDK's, and all decide every token alike; no
+ * provider is ever installed globally.
  */
 class SignatureProviderTest {
 
@@ -71,9 +71,25 @@ class SignatureProviderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tokens")
-    void verifyWhenProviderIsAccpOrJdkThenSameDecision(String name, Supplier<String> token, TokenFailure expected) {
+    void verifyWhenProviderIsAccpBcOrJdkThenSameDecision(String name, Supplier<String> token, TokenFailure expected) {
         String t = token.get();
         assertEquals(expected, failureOf(verifier("accp").verify(t)), "accp");
+        assertEquals(expected, failureOf(verifier("bc").verify(t)), "bc");
         assertEquals(expected, failureOf(verifier("jdk").verify(t)), "jdk");
+    }
+
+    /**
+     * Without ACCP, {@code auto} takes BouncyCastle for the curves and keeps the JDK for RSA (the faster of each,
+     * BENCHMARKS.md); {@code bc} takes it for both, as a private instance.
+     */
+    @Test
+    void signatureProviderWhenBcThenAPrivateInstanceAndAutoWithoutAccpSplitsByFamily() {
+        SignatureProviders.Choice bc = SignatureProviders.resolve("bc");
+        assertEquals("BC", bc.curves().getName());
+        assertTrue(bc.rsa() == bc.curves());
+        assertNull(Security.getProvider("BC"), "never installed behind the app's back");
+        // What auto answers when ACCP cannot be had (it can here): BouncyCastle for the curves, the JDK for RSA.
+        SignatureProviders.Choice split = new SignatureProviders.Choice(null, bc.curves());
+        assertEquals("jdk (RSA), BC " + bc.curves().getVersionStr() + " (EC, EdDSA)", split.toString());
     }
 }

@@ -144,9 +144,11 @@ class WycheproofTest {
         } else {
             TokenResult.Invalid refused = TokenVerifier.verifyJwsLayer(v.issuer, v.jws);
             outcome = refused == null ? VERIFIED : refused.failure().name();
-            // The native provider must decide every vector exactly as the JDK does (signature-provider auto).
+            // The providers signature-provider=auto may pick must decide every vector exactly as the JDK does.
             TokenResult.Invalid onAccp = TokenVerifier.verifyJwsLayer(v.issuerOnAccp, v.jws);
             assertEquals(outcome, onAccp == null ? VERIFIED : onAccp.failure().name(), v + ": ACCP and the JDK disagree");
+            TokenResult.Invalid onBc = TokenVerifier.verifyJwsLayer(v.issuerOnBc, v.jws);
+            assertEquals(outcome, onBc == null ? VERIFIED : onBc.failure().name(), v + ": BouncyCastle and the JDK disagree");
         }
         check(v.file, v.tcId, v.result, outcome, v.toString());
     }
@@ -187,9 +189,12 @@ class WycheproofTest {
             } else {
                 boolean ok = new EdDsaVerifier(v.key, null).verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
                 o = ok ? VERIFIED : TokenFailure.BAD_SIGNATURE.name();
-                boolean onAccp = new EdDsaVerifier(v.key, SignatureProviders.resolve(SignatureProviders.ACCP))
+                boolean onAccp = new EdDsaVerifier(v.key, SignatureProviders.resolve(SignatureProviders.ACCP).curves())
                         .verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
                 assertEquals(ok, onAccp, v + ": ACCP and the JDK disagree");
+                boolean onBc = new EdDsaVerifier(v.key, SignatureProviders.resolve(SignatureProviders.BC).curves())
+                        .verify(new JWSHeader(alg), v.msg, Base64URL.encode(v.sig));
+                assertEquals(ok, onBc, v + ": BouncyCastle and the JDK disagree");
             }
             if (outcome != null) {
                 assertEquals(outcome, o, v + ": EdDSA and Ed25519 disagree");
@@ -320,11 +325,12 @@ class WycheproofTest {
             String comment = (String) group.get("comment");
             TrustedIssuer issuer = issuerFor(group, SignatureProviders.JDK);
             TrustedIssuer issuerOnAccp = issuerFor(group, SignatureProviders.ACCP);
+            TrustedIssuer issuerOnBc = issuerFor(group, SignatureProviders.BC);
             for (Map<String, Object> t : objects(group.get("tests"))) {
                 Object jws = t.get("jws");
                 out.add(new JwsVector(file, tcId(t), comment + "/" + t.get("comment"), (String) t.get("result"),
                         strings(t.get("flags")), jws instanceof String ? (String) jws : JSONObjectUtils.toJSONString(object(jws)),
-                        issuer, issuerOnAccp));
+                        issuer, issuerOnAccp, issuerOnBc));
             }
         }
         return out.stream();
@@ -452,9 +458,11 @@ class WycheproofTest {
         final TrustedIssuer issuer;
         /** The same issuer with its signatures checked by Amazon Corretto Crypto Provider. */
         final TrustedIssuer issuerOnAccp;
+        /** The same issuer with its signatures checked by BouncyCastle. */
+        final TrustedIssuer issuerOnBc;
 
         JwsVector(String file, int tcId, String comment, String result, List<String> flags, String jws,
-                TrustedIssuer issuer, TrustedIssuer issuerOnAccp) {
+                TrustedIssuer issuer, TrustedIssuer issuerOnAccp, TrustedIssuer issuerOnBc) {
             this.file = file;
             this.tcId = tcId;
             this.comment = comment;
@@ -463,6 +471,7 @@ class WycheproofTest {
             this.jws = jws;
             this.issuer = issuer;
             this.issuerOnAccp = issuerOnAccp;
+            this.issuerOnBc = issuerOnBc;
         }
 
         @Override

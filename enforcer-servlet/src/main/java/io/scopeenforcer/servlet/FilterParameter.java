@@ -61,8 +61,9 @@ public enum FilterParameter {
     STRICT_TOKEN_TYPE("strict-token-type", "false", "`true` accepts only `typ: at+jwt` (RFC 9068 §2.1)"),
     /** The JCA provider of signature checks. */
     SIGNATURE_PROVIDER("signature-provider", "auto",
-            "who checks signatures: `auto` (Amazon Corretto Crypto Provider when on the class path and healthy,"
-                    + " else the JDK), `jdk`, `accp`, or an installed provider's name; never installed globally"),
+            "who checks signatures: `auto` (Amazon Corretto Crypto Provider when on the class path and healthy;"
+                    + " else BouncyCastle for ECDSA/EdDSA when on the class path and the JDK for RSA; else the JDK),"
+                    + " `jdk`, `accp`, `bc`, or an installed provider's name; never installed globally"),
     /** Scope claims. */
     SCOPE_CLAIMS("scope-claims", "scope,scp", "claims read for scopes: a space-delimited string or an array"),
     /** Tenant claim. */
