@@ -48,6 +48,16 @@ final class TokenKey implements Comparable<TokenKey> {
         return probe;
     }
 
+    /**
+     * Lets go of the header a probe was pointed at, so that an idle thread keeps no request's token reachable. A
+     * probe is released after each look-up; a kept key never is.
+     */
+    void release() {
+        this.source = "";
+        this.from = 0;
+        this.to = 0;
+    }
+
     private void point(String source, int from, int to) {
         this.source = source;
         this.from = from;

@@ -136,7 +136,11 @@ public final class TokenVerifier {
         if (to - from > maxTokenLength) {
             return Verification.uncached(STANDARD.get(TokenFailure.TOO_LARGE));
         }
-        Verification cached = cache.lookup(cache.enabled() ? TokenKey.probe(source, from, to) : null);
+        TokenKey probe = cache.enabled() ? TokenKey.probe(source, from, to) : null;
+        Verification cached = cache.lookup(probe);
+        if (probe != null) {
+            probe.release();
+        }
         if (cached != null) {
             return cached; // a hit, or a remembered failure; counted either way
         }

@@ -51,4 +51,19 @@ class TokenKeyTest {
             assertEquals(-Integer.signum(a.compareTo(b)), Integer.signum(b.compareTo(a)), name + ": compareTo sign");
         }
     }
+
+    /** A probe finds the kept key of the same token, and once released holds no header (the thread keeps no token). */
+    @org.junit.jupiter.api.Test
+    void probeWhenReleasedThenItHoldsNoHeaderAndFindsNothing() {
+        String header = "Bearer " + T;
+        TokenKey kept = new TokenKey(T);
+        TokenKey probe = TokenKey.probe(header, 7, header.length());
+        assertEquals(probe, kept);
+        assertEquals(kept.hashCode(), probe.hashCode());
+        probe.release();
+        assertEquals("TokenKey[length=0]", probe.toString());
+        assertNotEquals(probe, kept);
+        org.junit.jupiter.api.Assertions.assertNotSame(probe, new TokenKey(header, 7, header.length()),
+                "a kept key is never the probe");
+    }
 }
