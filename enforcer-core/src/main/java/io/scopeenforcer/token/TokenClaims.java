@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -34,6 +35,35 @@ final class TokenClaims {
      * cached token would otherwise hold its own copies of "iss", "exp"... (HeapPerToken, BENCHMARKS.md).
      */
     private final Map<String, String> claimNames;
+
+    /**
+     * {@code names} checked as the scope claims of a builder setting: not empty, no empty or repeated name.
+     *
+     * @return an unmodifiable copy
+     * @throws IllegalArgumentException naming {@code setting}
+     */
+    static List<String> checkScopeClaims(List<String> names, String setting) {
+        Objects.requireNonNull(names, setting);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(setting + " must not be empty");
+        }
+        for (String name : names) {
+            checkClaimName(name, setting);
+        }
+        if (new LinkedHashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException(setting + " must not repeat a name");
+        }
+        return List.copyOf(names);
+    }
+
+    /** {@code name} checked as a claim name of a builder setting: not null, not empty. */
+    static String checkClaimName(String name, String setting) {
+        Objects.requireNonNull(name, setting);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException(setting + " must not hold an empty claim name");
+        }
+        return name;
+    }
 
     TokenClaims(Clock clock, List<String> scopeClaims, String tenantClaim, String realmClaim) {
         this.clock = clock;

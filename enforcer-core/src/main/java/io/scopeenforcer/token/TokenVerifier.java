@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -601,30 +600,21 @@ public final class TokenVerifier {
         public Builder scopeClaims(List<String> names) {
             Objects.requireNonNull(names, "scopeClaims");
             checkUnset(scopeClaims, "scopeClaims");
-            if (names.isEmpty()) {
-                throw new IllegalArgumentException("scopeClaims must not be empty");
-            }
-            for (String name : names) {
-                claimName(name, "scopeClaims");
-            }
-            if (new LinkedHashSet<>(names).size() != names.size()) {
-                throw new IllegalArgumentException("scopeClaims must not repeat a name");
-            }
-            this.scopeClaims = List.copyOf(names);
+            this.scopeClaims = TokenClaims.checkScopeClaims(names, "scopeClaims");
             return this;
         }
 
         /** The claim holding the tenant; default {@code bi_t}; an issuer may set its own ({@link TrustedIssuer.Builder#tenantClaim}). */
         public Builder tenantClaim(String name) {
             checkUnset(tenantClaim, "tenantClaim");
-            this.tenantClaim = claimName(name, "tenantClaim");
+            this.tenantClaim = TokenClaims.checkClaimName(name, "tenantClaim");
             return this;
         }
 
         /** The claim holding the realm; default {@code bi_r}. */
         public Builder realmClaim(String name) {
             checkUnset(realmClaim, "realmClaim");
-            this.realmClaim = claimName(name, "realmClaim");
+            this.realmClaim = TokenClaims.checkClaimName(name, "realmClaim");
             return this;
         }
 
@@ -708,13 +698,6 @@ public final class TokenVerifier {
             return new TokenVerifier(this);
         }
 
-        private static String claimName(String name, String setting) {
-            Objects.requireNonNull(name, setting);
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException(setting + " must not hold an empty claim name");
-            }
-            return name;
-        }
 
         private static void checkUnset(Object current, String setting) {
             if (current != null) {

@@ -644,16 +644,7 @@ public final class TrustedIssuer {
         public B scopeClaims(List<String> names) {
             Objects.requireNonNull(names, "scopeClaims");
             Settings.once(scopeClaims, "scopeClaims");
-            if (names.isEmpty()) {
-                throw new IllegalArgumentException("scopeClaims must not be empty");
-            }
-            for (String name : names) {
-                claimName(name, "scopeClaims");
-            }
-            if (new LinkedHashSet<>(names).size() != names.size()) {
-                throw new IllegalArgumentException("scopeClaims must not repeat a name");
-            }
-            this.scopeClaims = List.copyOf(names);
+            this.scopeClaims = TokenClaims.checkScopeClaims(names, "scopeClaims");
             return self();
         }
 
@@ -668,7 +659,7 @@ public final class TrustedIssuer {
          */
         public B tenantClaim(String name) {
             Settings.once(tenantClaim, "tenantClaim");
-            this.tenantClaim = claimName(name, "tenantClaim");
+            this.tenantClaim = TokenClaims.checkClaimName(name, "tenantClaim");
             return self();
         }
 
@@ -683,7 +674,7 @@ public final class TrustedIssuer {
          */
         public B realmClaim(String name) {
             Settings.once(realmClaim, "realmClaim");
-            this.realmClaim = claimName(name, "realmClaim");
+            this.realmClaim = TokenClaims.checkClaimName(name, "realmClaim");
             return self();
         }
 
@@ -732,13 +723,6 @@ public final class TrustedIssuer {
             return self();
         }
 
-        private static String claimName(String name, String setting) {
-            Objects.requireNonNull(name, setting);
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException(setting + " must not hold an empty claim name");
-            }
-            return name;
-        }
 
         /**
          * Builds the issuer.
