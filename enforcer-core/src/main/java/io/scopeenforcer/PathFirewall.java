@@ -28,7 +28,8 @@ final class PathFirewall {
     }
 
     /**
-     * Canonicalizes a raw, still percent-encoded path (no query string).
+     * Canonicalizes a raw, still percent-encoded path (no query string), as segment strings: {@link #scan} for callers
+     * that want strings (the tests and fuzzers); the engine scans into a {@link RequestPath} and builds none.
      *
      * @return the decoded segments (a trailing {@code /} gives a final empty segment), or a rejection
      */

@@ -29,6 +29,7 @@ final class RequestPath {
     /** The variables captured by the last match, by variable order: a region of {@code path} each. */
     private final int[] capturedStarts = new int[PathFirewall.MAX_SEGMENTS + 1];
     private final int[] capturedEnds = new int[PathFirewall.MAX_SEGMENTS + 1];
+    private final int[] capturedHashes = new int[PathFirewall.MAX_SEGMENTS + 1];
     private final Probe probe = new Probe();
 
     /** This thread's instance, to be filled by {@link PathFirewall#scan}. */
@@ -112,8 +113,18 @@ final class RequestPath {
 
     /** Records {@code path[start, end)} as the value of the variable at {@code index} of the matched rule. */
     void capture(int index, int start, int end) {
+        capture(index, start, end, hash(start, end));
+    }
+
+    /** Records segment {@code segment} as a whole as the value of the variable at {@code index}; its hash is known. */
+    void captureSegment(int index, int segment) {
+        capture(index, starts[segment], ends[segment], hashes[segment]);
+    }
+
+    private void capture(int index, int start, int end, int hash) {
         capturedStarts[index] = start;
         capturedEnds[index] = end;
+        capturedHashes[index] = hash;
     }
 
     /** The match of {@code rule}, with its captured values as strings: for a decision to make or a key to keep. */
@@ -132,7 +143,7 @@ final class RequestPath {
     Object probe(Rule rule) {
         int hash = 1; // Arrays.hashCode over the values, each hashed as String.hashCode would
         for (int i = 0, n = rule.variables().size(); i < n; i++) {
-            hash = 31 * hash + hash(capturedStarts[i], capturedEnds[i]);
+            hash = 31 * hash + capturedHashes[i];
         }
         probe.rule = rule;
         probe.hash = 31 * System.identityHashCode(rule) + hash;

@@ -169,17 +169,6 @@ final class RouteIndex {
     }
 
     /**
-     * The most specific rule for a method and canonical, decoded segments, or null.
-     *
-     * @param segments the path's segments; a trailing slash gives a final empty segment
-     */
-    RouteMatch match(String method, List<String> segments) {
-        RequestPath path = RequestPath.of(segments);
-        Rule rule = match(method, path);
-        return rule == null ? null : path.match(rule);
-    }
-
-    /**
      * The most specific rule for a method and a canonical path, or null; the rule's variables are then captured in
      * {@code path}. Builds no strings.
      */
@@ -226,7 +215,7 @@ final class RouteIndex {
         }
         // A plain {var} never takes a custom method segment (one holding ':') or an empty one.
         if (node.variable != null && end > start && colon < 0) {
-            path.capture(depth, start, end);
+            path.captureSegment(depth, i);
             Entry found = search(node.variable, path, i + 1, depth + 1);
             if (found != null) {
                 return found;

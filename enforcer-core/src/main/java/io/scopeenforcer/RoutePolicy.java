@@ -103,9 +103,14 @@ public final class RoutePolicy {
         return warnings;
     }
 
-    /** The most specific rule for a method and canonical path segments, or null: deny. */
+    /**
+     * The most specific rule for a method and canonical path segments, with its variables, or null: deny. The
+     * engine matches a {@link RequestPath} instead ({@link #match(String, RequestPath)}); this form is the tests'.
+     */
     RouteMatch match(String method, List<String> segments) {
-        return index.match(method, segments);
+        RequestPath path = RequestPath.of(segments);
+        Rule rule = index.match(method, path);
+        return rule == null ? null : path.match(rule);
     }
 
     /** The most specific rule for a method and canonical path, or null: deny; its variables captured in {@code path}. */
